@@ -1,0 +1,33 @@
+# Rettidig — the two commands: `make demo` (install, build the demo, serve on :5000)
+# and `make test` (install test extras and Debian chromium, run every test).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: demo test install install-test serve bench lint
+
+$(PY):
+	python3 -m venv $(VENV)
+
+install: $(PY)
+	$(PIP) install -e .
+
+demo: install
+	$(VENV)/bin/flask --app booking demo --reset
+	$(VENV)/bin/flask --app booking run --host 127.0.0.1 --port 5000
+
+serve: install
+	$(VENV)/bin/flask --app booking run --host 127.0.0.1 --port 5000
+
+install-test: $(PY)
+	$(PIP) install -e ".[test]"
+	scripts/install-system-packages
+
+test: install-test
+	$(PY) -m pytest
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) -m solver.bench --size all

@@ -1,0 +1,27 @@
+"""One blueprint per room: citizen, caseworker, call-in, planner, manager, admin, api."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
+    from .api import bp as api_bp
+    from .auth import bp as auth_bp
+    from .callin import bp as callin_bp
+    from .caseworker import bp as caseworker_bp
+    from .citizen import bp as citizen_bp
+    from .lookup import bp as lookup_bp
+    from .manager import bp as manager_bp
+    from .planner import bp as planner_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(citizen_bp, url_prefix="/borger")
+    app.register_blueprint(caseworker_bp, url_prefix="/sagsbehandler")
+    app.register_blueprint(callin_bp, url_prefix="/indkald")
+    app.register_blueprint(planner_bp, url_prefix="/planlaegning")
+    app.register_blueprint(manager_bp, url_prefix="/ledelse")
+    app.register_blueprint(lookup_bp, url_prefix="/borgere")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")

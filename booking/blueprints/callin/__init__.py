@@ -1,0 +1,9 @@
+from flask import Blueprint
+
+from ...models import Role
+from ..access import staff_only
+
+bp = Blueprint("callin", __name__)
+staff_only(bp, Role.callin)
+
+from . import views  # noqa: E402,F401

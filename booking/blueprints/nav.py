@@ -1,0 +1,38 @@
+"""The navigation each role sees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from ..models import Role
+
+_ITEMS: list[tuple[str, Any, tuple[Role, ...]]] = [
+    ("citizen.home", _l("Mine samtaler"), (Role.citizen,)),
+    ("caseworker.home", _l("Ugeliste"), (Role.caseworker, Role.manager)),
+    ("callin.home", _l("Central indkaldelse"), (Role.callin,)),
+    ("planner.home", _l("Rehabiliteringsteam"), (Role.planner,)),
+    ("manager.home", _l("Rettidighed"), (Role.manager,)),
+    (
+        "lookup.search",
+        _l("Find borger"),
+        (Role.caseworker, Role.callin, Role.planner, Role.manager),
+    ),
+    ("admin.home", _l("Administration"), (Role.admin,)),
+]
+
+
+def navigation(user: Any) -> list[dict[str, Any]]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = []
+    for endpoint, label, roles in _ITEMS:
+        if user.kind == "citizen":
+            allowed = Role.citizen in roles
+        else:
+            allowed = Role.citizen not in roles and user.has_role(*roles)
+        if allowed:
+            items.append({"endpoint": endpoint, "url": url_for(endpoint), "label": label})
+    return items

@@ -1,0 +1,171 @@
+"""Flask commands: db, init-db, demo, citizen-link, create-user."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+from flask import Flask, current_app, url_for
+from sqlalchemy import select, text
+
+from . import migrate
+from .db import db
+from .models import Base, Citizen, Role, StaffUser
+from .services import accounts
+from .services.demo import DemoError, DemoOptions, build_demo
+from .services.rulesets import sync_rule_sets
+
+
+def _url() -> str:
+    return current_app.config["DATABASE_URL"]
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.group("db", help="Database migrations (Alembic).")
+    def db_group() -> None:
+        pass
+
+    @db_group.command("upgrade")
+    @click.argument("revision", default="head")
+    def db_upgrade(revision: str) -> None:
+        """Upgrade the database to REVISION (default: head)."""
+        migrate.upgrade(_url(), revision)
+        click.echo(f"database at {revision}")
+
+    @db_group.command("downgrade")
+    @click.argument("revision")
+    def db_downgrade(revision: str) -> None:
+        """Downgrade the database to REVISION (e.g. base)."""
+        migrate.downgrade(_url(), revision)
+        click.echo(f"database at {revision}")
+
+    @db_group.command("current")
+    def db_current() -> None:
+        from alembic import command
+
+        command.current(migrate.alembic_config(_url()))
+
+    @db_group.command("revision")
+    @click.option("-m", "--message", required=True)
+    def db_revision(message: str) -> None:
+        """Autogenerate a new migration from the models."""
+        from alembic import command
+
+        command.revision(migrate.alembic_config(_url()), message=message, autogenerate=True)
+
+    @app.cli.command("init-db")
+    def init_db() -> None:
+        """Create or upgrade the schema and register the shipped rule sets."""
+        migrate.upgrade(_url())
+        with db.fresh_session() as session:
+            sync_rule_sets(session)
+            session.commit()
+        click.echo("database ready")
+
+    @app.cli.command("demo")
+    @click.option("--reset", is_flag=True, help="Drop all data first.")
+    @click.option(
+        "--today",
+        type=click.DateTime(["%Y-%m-%d"]),
+        default=None,
+        help="Planning date of the demo (default: today).",
+    )
+    @click.option("--citizens", type=int, default=None, help="Number of citizens.")
+    def demo(reset: bool, today: object, citizens: int | None) -> None:
+        """Build the deterministic demo municipality and print logins and citizen links."""
+        settings = current_app.config["RETTIDIG"]
+        if reset:
+            _drop_all()
+        migrate.upgrade(_url())
+        opts = DemoOptions(
+            today=today.date() if today else date.today(),  # type: ignore[attr-defined]
+            seed=settings["demo"]["seed"],
+            citizens=citizens or settings["demo"]["citizens"],
+            caseworkers_per_unit=settings["demo"]["caseworkers_per_unit"],
+            weeks=settings["demo"]["weeks_of_slots"],
+            rule_set=_active_rule_set(settings),
+            optional_closed=tuple(settings["calendar"]["optional_closed"]),
+        )
+        with db.fresh_session() as session:
+            try:
+                result = build_demo(
+                    session,
+                    current_app.extensions["passwords"],
+                    settings["security"]["cpr_hash_key"],
+                    opts,
+                )
+            except DemoError as exc:
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(1)
+            session.commit()
+            click.echo(
+                "Demo municipality ready: "
+                + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in result.counts.items())
+            )
+            click.echo("\nStaff logins (username / password):")
+            for role, username, password in result.logins:
+                click.echo(f"  {role:<11} {username} / {password}")
+            click.echo("\nCitizens' personal links:")
+            for cid in result.citizen_ids:
+                citizen = session.get(Citizen, cid)
+                assert citizen is not None
+                click.echo(f"  {citizen.name}: {_link(citizen)}")
+
+    @app.cli.command("citizen-link")
+    @click.argument("citizen_id", type=int)
+    def citizen_link(citizen_id: int) -> None:
+        """Print a fresh personal link for citizen CITIZEN_ID."""
+        with db.fresh_session() as session:
+            citizen = session.get(Citizen, citizen_id)
+            if citizen is None:
+                click.echo(f"error: no citizen with id {citizen_id}", err=True)
+                sys.exit(1)
+            click.echo(_link(citizen))
+
+    @app.cli.command("create-user")
+    @click.argument("username")
+    @click.option(
+        "--role", type=click.Choice([r.value for r in Role if r != Role.citizen]), required=True
+    )
+    @click.option("--name", "full_name", required=True)
+    @click.password_option()
+    def create_user(username: str, role: str, full_name: str, password: str) -> None:
+        """Create a staff user."""
+        with db.fresh_session() as session:
+            if session.scalar(select(StaffUser).where(StaffUser.username == username.lower())):
+                click.echo(f"error: user {username} exists", err=True)
+                sys.exit(1)
+            accounts.create_staff(
+                session,
+                current_app.extensions["passwords"],
+                username=username,
+                full_name=full_name,
+                password=password,
+                role=Role(role),
+            )
+            session.commit()
+        click.echo(f"created {role} {username}")
+
+
+def _active_rule_set(settings: dict) -> str:  # type: ignore[type-arg]
+    active = settings["rules"]["active"]
+    if active == "auto":
+        from . import rules
+
+        return rules.rule_set_for_date(date.today()).id
+    return active
+
+
+def _link(citizen: Citizen) -> str:
+    token = accounts.citizen_link_token(current_app.config["SECRET_KEY"], citizen)
+    base = current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    with current_app.test_request_context(base_url=base):
+        return url_for("auth.citizen_link", token=token, _external=True)
+
+
+def _drop_all() -> None:
+    engine = db.engine
+    Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))

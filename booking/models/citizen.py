@@ -1,0 +1,95 @@
+"""Citizens, their programmes and the conversations they have held."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..rules.model import TargetGroup
+from .base import Base, utcnow
+from .enums import Channel, db_enum
+from .org import Caseworker, Unit
+
+TARGET_GROUPS = tuple(group.value for group in TargetGroup)
+_GROUP_LIST = ", ".join(f"'{g}'" for g in TARGET_GROUPS)
+
+
+class Citizen(Base):
+    """A citizen. The CPR number is never stored: only a keyed hash and a masked form."""
+
+    __tablename__ = "citizens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cpr_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    cpr_masked: Mapped[str] = mapped_column(String(11))  # e.g. "010190-xxxx"
+    birth_date: Mapped[date]
+    name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(5), default="da")
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("caseworkers.id"), index=True)
+    # channels the citizen can use; None = all three
+    channels: Mapped[list[str] | None] = mapped_column(JSON)
+    # attendance history feeding the show-probability estimate (Beta prior in services)
+    attended_count: Mapped[int] = mapped_column(default=0)
+    missed_count: Mapped[int] = mapped_column(default=0)
+    show_probability: Mapped[float] = mapped_column(default=0.85)
+    # bumping this revokes every personal link issued so far
+    link_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    unit: Mapped[Unit] = relationship()
+    caseworker: Mapped[Caseworker | None] = relationship()
+    programmes: Mapped[list[Programme]] = relationship(
+        back_populates="citizen", order_by="Programme.start_date"
+    )
+    conversations: Mapped[list[HeldConversation]] = relationship(
+        back_populates="citizen", order_by="HeldConversation.held_on"
+    )
+
+    __table_args__ = (
+        CheckConstraint(
+            "show_probability >= 0 AND show_probability <= 1", name="show_probability_range"
+        ),
+        CheckConstraint("attended_count >= 0 AND missed_count >= 0", name="counts_nonnegative"),
+    )
+
+
+class Programme(Base):
+    """A citizen's programme (target group) from a start date; obligations run from it."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id", ondelete="CASCADE"))
+    target_group: Mapped[str] = mapped_column(String(32))
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    rule_set_code: Mapped[str] = mapped_column(ForeignKey("rule_sets.code"))
+
+    citizen: Mapped[Citizen] = relationship(back_populates="programmes")
+
+    __table_args__ = (
+        CheckConstraint(f"target_group IN ({_GROUP_LIST})", name="target_group_known"),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+    )
+
+
+class HeldConversation(Base):
+    """A conversation that took place (imported history or an attended booking)."""
+
+    __tablename__ = "held_conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(
+        ForeignKey("citizens.id", ondelete="CASCADE"), index=True
+    )
+    held_on: Mapped[date]
+    joint: Mapped[bool] = mapped_column(default=False)
+    channel: Mapped[Channel | None] = mapped_column(db_enum(Channel, "held_channel"))
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), unique=True)
+
+    citizen: Mapped[Citizen] = relationship(back_populates="conversations")

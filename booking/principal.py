@@ -1,0 +1,56 @@
+"""Who is logged in: a staff user or a citizen (through a personal link).
+
+Flask-Login keeps one id in the session: ``s:<id>`` for staff, ``c:<id>:<link version>`` for a
+citizen, so bumping a citizen's link version ends every session opened with an older link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_login import UserMixin
+
+from .models import Role
+
+
+@dataclass
+class StaffPrincipal(UserMixin):
+    staff_id: int
+    username: str
+    full_name: str
+    role: Role
+    unit_id: int | None
+    caseworker_id: int | None
+
+    kind = "staff"
+
+    def get_id(self) -> str:
+        return f"s:{self.staff_id}"
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return self.role == Role.admin or self.role in roles
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name
+
+
+@dataclass
+class CitizenPrincipal(UserMixin):
+    citizen_id: int
+    link_version: int
+    name: str
+    language: str
+
+    kind = "citizen"
+    role = Role.citizen
+
+    def get_id(self) -> str:
+        return f"c:{self.citizen_id}:{self.link_version}"
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return Role.citizen in roles
+
+    @property
+    def display_name(self) -> str:
+        return self.name

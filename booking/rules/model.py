@@ -1,0 +1,239 @@
+"""Value types of the rules engine: enums, the parsed rule set and the engine's inputs/outputs.
+
+Everything here is immutable and free of I/O. The rule set itself is data (``sets/*.toml``); these
+classes only describe its shape once it has been validated by :mod:`booking.rules.loader`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+
+from .dates import Offset
+
+
+class TargetGroup(StrEnum):
+    """Target groups (målgrupper) the rule sets know about."""
+
+    INSURED_UNEMPLOYED = "insured_unemployed"  # forsikrede ledige (dagpenge)
+    CASH_BENEFIT = "cash_benefit"  # kontanthjælp
+    EDUCATION_BENEFIT = "education_benefit"  # uddannelseshjælp
+    RESOURCE_PROGRAMME = "resource_programme"  # ressourceforløb
+    JOB_CLARIFICATION = "job_clarification"  # jobafklaringsforløb
+    FLEXJOB_BENEFIT = "flexjob_benefit"  # ledighedsydelse (fleksjobvisiterede)
+
+
+class TimelinessStatus(StrEnum):
+    """The three buckets of the caseworker's weekly list (rettidig / falder inden for 3 uger /
+    ikke rettidig)."""
+
+    TIMELY = "timely"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+
+CHANNELS = ("in_person", "phone", "video")
+KINDS = ("conversation", "offer", "rehab_presentation", "reassessment")
+POOLS = ("caseworker", "unit")
+HOLDERS = ("jobcentre", "unemployment_fund")
+SPREADS = ("even", "even_after_first", "end")
+
+#: Kinds a caseworker books into a slot; the others are case events tracked elsewhere.
+BOOKABLE_KINDS = ("conversation",)
+
+
+class RuleSetError(ValueError):
+    """A rule set could not be found, parsed or validated.
+
+    ``path`` is the TOML key path of the offending value (``groups.cash_benefit.requirements[0]
+    .count``), ``source`` the file or packaged set it came from.
+    """
+
+    def __init__(self, message: str, *, path: str = "", source: str = "") -> None:
+        self.message = message
+        self.path = path
+        self.source = source
+        where = ", ".join(part for part in (source, path) if part)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """One statutory (or local) requirement of a target group, as validated from TOML.
+
+    Non-recurring: ``count`` events within ``[start + from_, start + to]``.
+    Recurring (``every`` set): ``count`` events within each period
+    ``[start + from_ + k·every, start + from_ + (k+1)·every]``, k = 0, 1, …, optionally stopping
+    before ``to``.
+    """
+
+    id: str
+    kind: str
+    label_da: str
+    label_en: str
+    joint_label_da: str
+    joint_label_en: str
+    count: int
+    from_: Offset
+    to: Offset | None
+    every: Offset | None
+    first_by: Offset | None
+    plan_by: Offset | None
+    spread: str
+    joint_positions: tuple[int, ...]
+    channels: tuple[str, ...]
+    first_channels: tuple[str, ...] | None
+    pool: str
+    holder: str
+    minutes: int
+    mandatory: bool
+    accept_late: bool
+    min_age: int | None
+    max_age: int | None
+    basis: str
+    path: str
+
+    @property
+    def recurring(self) -> bool:
+        return self.every is not None
+
+    @property
+    def age_dependent(self) -> bool:
+        return self.min_age is not None or self.max_age is not None
+
+    def applies_to_age(self, age: int) -> bool:
+        if self.min_age is not None and age < self.min_age:
+            return False
+        return not (self.max_age is not None and age > self.max_age)
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """A local indicator, e.g. "samtale inden for de seneste 2 måneder" (rolling, not statutory)."""
+
+    months: int
+    label_da: str
+    label_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRules:
+    group: TargetGroup
+    label_da: str
+    label_en: str
+    self_booking_days: int
+    requirements: tuple[Requirement, ...]
+    indicator: Indicator | None = None
+
+
+@dataclass(frozen=True, repr=False)
+class RuleSet:
+    """A dated rule set: ``effective_from`` ≤ day ≤ ``effective_to`` (``None``: no end)."""
+
+    id: str
+    name_da: str
+    name_en: str
+    effective_from: date
+    effective_to: date | None
+    sources: tuple[str, ...]
+    groups: Mapping[TargetGroup, GroupRules] = field(default_factory=dict)
+    origin: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "groups", MappingProxyType(dict(self.groups)))
+
+    def __repr__(self) -> str:
+        return (f"RuleSet(id={self.id!r}, effective_from={self.effective_from}, "
+                f"effective_to={self.effective_to}, groups={[str(g) for g in self.groups]})")
+
+    def in_force(self, day: date) -> bool:
+        if day < self.effective_from:
+            return False
+        return self.effective_to is None or day <= self.effective_to
+
+    def has_group(self, group: TargetGroup | str) -> bool:
+        return group in {g.value for g in self.groups}
+
+    def group(self, group: TargetGroup | str) -> GroupRules:
+        try:
+            return self.groups[TargetGroup(group)]
+        except (KeyError, ValueError):
+            raise RuleSetError(
+                f"rule set {self.id!r} has no rules for target group {str(group)!r}",
+                path=f"groups.{group}",
+                source=self.origin,
+            ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class HeldConversation:
+    """Something that happened and may fulfil an obligation.
+
+    ``kind`` defaults to a conversation; pass ``kind="offer"`` (offer started),
+    ``"rehab_presentation"`` (case presented to the rehabilitation team) or ``"reassessment"``
+    (case sent for re-evaluation) to fulfil the other kinds. ``holder`` (``"jobcentre"`` /
+    ``"unemployment_fund"``), when known, restricts which obligations it can fulfil; ``None``
+    matches any holder.
+    """
+
+    date: date
+    joint: bool = False
+    channel: str | None = None
+    kind: str = "conversation"
+    holder: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """One dated thing that must happen: a conversation, an offer, a presentation, a sending.
+
+    ``earliest``: first day an event counts for it (the period start). ``deadline``: the planning
+    deadline (spread within the period, or a local earlier date). ``statutory_deadline``: the
+    last day allowed by the rule (period end, or the "first within" date). ``closes``: last day an
+    event can still fulfil it (``None``: a late event still fulfils it, late). ``sequence`` is the
+    ordinal within its requirement and period; ``(requirement_id, period, sequence)`` is a stable
+    key (see :attr:`key`).
+    """
+
+    kind: str
+    group: TargetGroup
+    sequence: int
+    earliest: date
+    deadline: date
+    statutory_deadline: date
+    channels: tuple[str, ...]
+    pool: str
+    joint: bool
+    holder: str
+    minutes: int
+    mandatory: bool
+    fulfilled_on: date | None
+    label_da: str
+    label_en: str
+    requirement_id: str = ""
+    period: int = 1
+    closes: date | None = None
+    basis: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.group}:{self.requirement_id}:{self.period}:{self.sequence}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.fulfilled_on is None
+
+    @property
+    def bookable(self) -> bool:
+        """Booked by the job centre into a slot (not the unemployment fund's, not a case event)."""
+        return self.holder == "jobcentre" and self.kind in BOOKABLE_KINDS
+
+    @property
+    def fulfilled_late(self) -> bool:
+        return self.fulfilled_on is not None and self.fulfilled_on > self.statutory_deadline
+
+    def can_still_be_fulfilled(self, today: date) -> bool:
+        return self.is_open and (self.closes is None or today <= self.closes)

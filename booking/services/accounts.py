@@ -1,0 +1,133 @@
+"""Staff accounts and citizens' personal links (the MitID adapter would sit beside these)."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import ActorKind, Caseworker, Citizen, Role, StaffUser, utcnow
+from ..principal import CitizenPrincipal, StaffPrincipal
+from . import audit
+from .security import LinkError, Passwords, make_citizen_token, read_citizen_token
+
+
+def create_staff(
+    session: Session,
+    passwords: Passwords,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    role: Role,
+    unit_id: int | None = None,
+    email: str | None = None,
+) -> StaffUser:
+    user = StaffUser(
+        username=username.strip().lower(),
+        full_name=full_name,
+        password_hash=passwords.hash(password),
+        role=role,
+        unit_id=unit_id,
+        email=email,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(
+    session: Session, passwords: Passwords, username: str, password: str
+) -> StaffUser | None:
+    """Return the active staff user for these credentials, or None (same answer either way)."""
+    user = session.scalar(
+        select(StaffUser).where(func.lower(StaffUser.username) == username.strip().lower())
+    )
+    if user is None or not user.active:
+        passwords.hash(password)  # spend the same time as a real check
+        return None
+    if not passwords.verify(user.password_hash, password):
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash(password)
+    user.last_login_at = utcnow()
+    audit.record(session, actor_kind=ActorKind.staff, actor_id=user.id, action="login")
+    return user
+
+
+def staff_principal(session: Session, staff_id: int) -> StaffPrincipal | None:
+    user = session.get(StaffUser, staff_id)
+    if user is None or not user.active:
+        return None
+    caseworker_id = session.scalar(select(Caseworker.id).where(Caseworker.staff_user_id == user.id))
+    return StaffPrincipal(
+        staff_id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        role=user.role,
+        unit_id=user.unit_id,
+        caseworker_id=caseworker_id,
+    )
+
+
+def citizen_principal(
+    session: Session, citizen_id: int, link_version: int
+) -> CitizenPrincipal | None:
+    citizen = session.get(Citizen, citizen_id)
+    if citizen is None or citizen.link_version != link_version:
+        return None
+    return CitizenPrincipal(
+        citizen_id=citizen.id,
+        link_version=citizen.link_version,
+        name=citizen.name,
+        language=citizen.language,
+    )
+
+
+def load_principal(session: Session, user_id: str) -> StaffPrincipal | CitizenPrincipal | None:
+    """Flask-Login's user loader: ``s:<id>`` or ``c:<id>:<version>``."""
+    kind, _, rest = user_id.partition(":")
+    try:
+        if kind == "s":
+            return staff_principal(session, int(rest))
+        if kind == "c":
+            cid, _, version = rest.partition(":")
+            return citizen_principal(session, int(cid), int(version))
+    except ValueError:
+        return None
+    return None
+
+
+def citizen_link_token(secret: str, citizen: Citizen) -> str:
+    return make_citizen_token(secret, citizen.id, citizen.link_version)
+
+
+def open_citizen_link(
+    session: Session, secret: str, token: str, max_age_days: int
+) -> CitizenPrincipal:
+    """Check a personal link; raise LinkError (with a Danish message) when it cannot be used."""
+    citizen_id, version = read_citizen_token(secret, token, max_age_days)
+    principal = citizen_principal(session, citizen_id, version)
+    if principal is None:
+        raise LinkError(
+            "revoked",
+            "Linket er ikke længere gyldigt, fordi der er sendt et nyere link. "
+            "Brug linket i dit seneste brev, eller kontakt jobcentret.",
+        )
+    audit.record(
+        session,
+        actor_kind=ActorKind.citizen,
+        actor_id=citizen_id,
+        action="citizen_link_opened",
+        citizen_id=citizen_id,
+    )
+    return principal
+
+
+def revoke_citizen_links(session: Session, citizen: Citizen) -> None:
+    citizen.link_version += 1
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)

@@ -1,0 +1,44 @@
+"""The audit trail: who saw or changed which citizen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import ActorKind, AuditEntry
+
+
+def record(
+    session: Session,
+    *,
+    actor_kind: ActorKind,
+    actor_id: int | None,
+    action: str,
+    citizen_id: int | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add an audit entry to the session (committed with the change it describes)."""
+    entry = AuditEntry(
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        action=action,
+        citizen_id=citizen_id,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+    )
+    session.add(entry)
+    return entry
+
+
+def recent(
+    session: Session, *, limit: int = 100, citizen_id: int | None = None
+) -> list[AuditEntry]:
+    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    if citizen_id is not None:
+        stmt = stmt.where(AuditEntry.citizen_id == citizen_id)
+    return list(session.scalars(stmt))

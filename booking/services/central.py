@@ -1,0 +1,43 @@
+"""Citizens the job centre must book centrally: self-booking closed, nothing booked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from .. import rules
+from ..models import Obligation, ObligationState
+from .obligations import BOOKABLE_KINDS, as_rule_obligation
+
+
+@dataclass
+class CentralItem:
+    obligation: Obligation
+    self_booking_until: date
+
+
+def central_booking_list(session: Session, today: date, *, local_days: int) -> list[CentralItem]:
+    """Open conversations whose self-booking deadline has passed, earliest deadline first."""
+    rows = session.scalars(
+        select(Obligation)
+        .options(joinedload(Obligation.citizen), joinedload(Obligation.programme))
+        .where(
+            Obligation.state == ObligationState.open,
+            Obligation.kind.in_(BOOKABLE_KINDS),
+            Obligation.holder == "jobcentre",
+            Obligation.earliest <= today,
+        )
+        .order_by(Obligation.deadline, Obligation.id)
+    )
+    items = []
+    for ob in rows:
+        rule_set = rules.load_rule_set(ob.rule_set_code)
+        until = rules.self_booking_deadline(
+            rule_set, as_rule_obligation(ob, ob.programme.target_group), local_days=local_days
+        )
+        if until < today:
+            items.append(CentralItem(ob, until))
+    return items

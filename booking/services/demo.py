@@ -1,0 +1,406 @@
+"""A deterministic demo municipality: units, staff, citizens with histories, slots, meetings."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import rules
+from ..models import (
+    Absence,
+    Booking,
+    BookingSource,
+    Caseworker,
+    Channel,
+    Citizen,
+    HeldConversation,
+    ObligationState,
+    Programme,
+    RehabCase,
+    RehabCaseState,
+    RehabMeeting,
+    Role,
+    Slot,
+    StaffUser,
+    Unit,
+    WorkTemplate,
+)
+from . import accounts, demo_data
+from .attendance import estimate_show_probability
+from .calendar_days import ZONE, closed_days, local_datetime, week_monday
+from .obligations import BOOKABLE_KINDS, open_obligations, refresh_citizen
+from .rulesets import sync_rule_sets
+from .security import Passwords, cpr_digest
+from .slots import publish_slots
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+@dataclass
+class DemoOptions:
+    today: date
+    seed: int = 2027
+    citizens: int = 1500
+    caseworkers_per_unit: int = 10
+    weeks: int = 8
+    rule_set: str = "lab-2024"
+    optional_closed: tuple[str, ...] = ()
+    rehab_capacity: int = 5
+    booked_share: float = 0.35
+
+
+@dataclass
+class DemoResult:
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    citizen_ids: list[int] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def build_demo(
+    session: Session, passwords: Passwords, cpr_key: str, opts: DemoOptions
+) -> DemoResult:
+    if session.scalar(select(func.count(Unit.id))):
+        raise DemoError("the database already holds data; run `flask --app booking demo --reset`")
+    rng = random.Random(opts.seed)
+    sync_rule_sets(session)
+    result = DemoResult()
+    units = _units(session)
+    caseworkers = _staff(session, passwords, rng, units, opts, result)
+    closed = closed_days(range(opts.today.year - 2, opts.today.year + 2), opts.optional_closed)
+    citizens = _citizens(session, rng, units, caseworkers, cpr_key, opts)
+    start = week_monday(opts.today)
+    end = start + timedelta(weeks=opts.weeks)
+    _absences(session, rng, caseworkers, start, opts.weeks)
+    for cw in caseworkers:
+        publish_slots(session, cw, start, end, optional_closed=opts.optional_closed)
+    booked = _bookings(session, rng, citizens, opts)
+    meetings, cases = _rehab(session, rng, citizens, closed, opts)
+    session.flush()
+    result.citizen_ids = _showcase(session, citizens, opts.today)
+    result.counts = {
+        "units": len(units),
+        "caseworkers": len(caseworkers),
+        "citizens": len(citizens),
+        "slots": session.scalar(select(func.count(Slot.id))) or 0,
+        "bookings": booked,
+        "rehab_meetings": meetings,
+        "rehab_cases": cases,
+    }
+    return result
+
+
+def _units(session: Session) -> dict[str, Unit]:
+    units = {}
+    for code, name, _groups in demo_data.UNITS:
+        unit = Unit(code=code, name=name)
+        session.add(unit)
+        units[code] = unit
+    session.flush()
+    return units
+
+
+def _staff(
+    session: Session,
+    passwords: Passwords,
+    rng: random.Random,
+    units: dict[str, Unit],
+    opts: DemoOptions,
+    result: DemoResult,
+) -> list[Caseworker]:
+    pw = demo_data.DEMO_PASSWORD
+    hashed = passwords.hash(pw)  # one hash for all demo accounts keeps the demo fast
+    caseworkers: list[Caseworker] = []
+    number = 0
+    for code, unit in units.items():
+        for i in range(opts.caseworkers_per_unit):
+            number += 1
+            name = f"{rng.choice(demo_data.FIRST_NAMES)} {rng.choice(demo_data.LAST_NAMES)}"
+            username = "sagsbehandler" if number == 1 else f"sb{number:02d}"
+            user = StaffUser(
+                username=username,
+                full_name=name,
+                password_hash=hashed,
+                role=Role.caseworker,
+                unit_id=unit.id,
+            )
+            session.add(user)
+            session.flush()
+            cw = Caseworker(
+                staff_user_id=user.id,
+                unit_id=unit.id,
+                name=name,
+                initials="".join(p[0] for p in name.split())[:3].upper() + str(number),
+                phone=f"+45 70 10 {20 + number:02d} {i:02d}",
+                max_per_day=rng.choice((5, 6, 7, 8)),
+                calendar_token=accounts.new_calendar_token(),
+            )
+            pattern = demo_data.PATTERNS[number % len(demo_data.PATTERNS)]
+            for weekday, t0, t1, minutes, channel in pattern:
+                cw.templates.append(
+                    WorkTemplate(
+                        weekday=weekday,
+                        start_time=t0,
+                        end_time=t1,
+                        slot_minutes=minutes,
+                        channel=Channel(channel),
+                        location=demo_data.PLACES[code] if channel == "in_person" else None,
+                    )
+                )
+            session.add(cw)
+            caseworkers.append(cw)
+            if number == 1:
+                result.logins.append(("caseworker", username, pw))
+    for role, username, full_name in demo_data.ROLE_LOGINS:
+        session.add(
+            StaffUser(
+                username=username,
+                full_name=full_name,
+                password_hash=hashed,
+                role=Role(role),
+            )
+        )
+        result.logins.append((role, username, pw))
+    session.flush()
+    return caseworkers
+
+
+def _cpr(birth: date, serial: int) -> str:
+    century = "4" if birth.year >= 2000 else str(serial % 4)
+    return f"{birth:%d%m%y}{century}{serial % 1000:03d}"
+
+
+def _citizens(
+    session: Session,
+    rng: random.Random,
+    units: dict[str, Unit],
+    caseworkers: list[Caseworker],
+    cpr_key: str,
+    opts: DemoOptions,
+) -> list[Citizen]:
+    by_unit: dict[int, list[Caseworker]] = {}
+    for cw in caseworkers:
+        by_unit.setdefault(cw.unit_id, []).append(cw)
+    groups_of = {code: groups for code, _n, groups in demo_data.UNITS}
+    unit_codes = list(demo_data.UNIT_SHARE)
+    weights = [demo_data.UNIT_SHARE[c] for c in unit_codes]
+    citizens = []
+    for i in range(opts.citizens):
+        code = rng.choices(unit_codes, weights)[0]
+        group = rng.choices([g for g, _ in groups_of[code]], [w for _, w in groups_of[code]])[0]
+        unit = units[code]
+        lo, hi = demo_data.AGE_RANGE[group]
+        start = _programme_start(rng, group, opts.today)
+        birth = start - timedelta(days=rng.randint(lo * 365, hi * 365 + 364))
+        number = _cpr(birth, i)
+        first, last = rng.choice(demo_data.FIRST_NAMES), rng.choice(demo_data.LAST_NAMES)
+        channels = rng.choices([None, ["in_person"], ["phone", "video"]], [0.7, 0.15, 0.15])[0]
+        mean = demo_data.SHOW_MEAN[group]
+        true_p = rng.betavariate(mean * 8, (1 - mean) * 8)
+        citizen = Citizen(
+            cpr_hash=cpr_digest(number, cpr_key),
+            cpr_masked=f"{number[:6]}-xxxx",
+            birth_date=birth,
+            name=f"{first} {last}",
+            phone=f"+45 {rng.randint(20, 61)} {rng.randint(10, 99)} {rng.randint(10, 99)} "
+            f"{rng.randint(10, 99)}",
+            email=f"borger{i + 1}@example.org",
+            unit_id=unit.id,
+            caseworker_id=rng.choice(by_unit[unit.id]).id,
+            channels=channels,
+            attended_count=0,
+            missed_count=0,
+        )
+        programme = Programme(target_group=group, start_date=start, rule_set_code=opts.rule_set)
+        citizen.programmes.append(programme)
+        session.add(citizen)
+        _history(rng, citizen, programme, true_p, opts)
+        citizen.show_probability = round(
+            estimate_show_probability(citizen.attended_count, citizen.missed_count, mean), 4
+        )
+        citizens.append(citizen)
+    session.flush()
+    for citizen in citizens:
+        refresh_citizen(session, citizen, opts.today)
+    return citizens
+
+
+def _programme_start(rng: random.Random, group: str, today: date) -> date:
+    span = {"resource_programme": 540, "job_clarification": 70, "flexjob_benefit": 400}
+    return today - timedelta(days=rng.randint(0, span.get(group, 300)))
+
+
+def _history(
+    rng: random.Random, citizen: Citizen, programme: Programme, true_p: float, opts: DemoOptions
+) -> None:
+    """Held conversations up to yesterday: mostly on time, some late, a few still missing."""
+    rule_set = rules.load_rule_set(programme.rule_set_code)
+    group = rules.TargetGroup(programme.target_group)
+    held: list[rules.HeldConversation] = []
+    yesterday = opts.today - timedelta(days=1)
+    for _ in range(40):
+        obligations = rules.compute_obligations(
+            rule_set,
+            group,
+            programme.start_date,
+            held,
+            until=yesterday,
+            birth_date=citizen.birth_date,
+        )
+        pending = [
+            o
+            for o in obligations
+            if o.fulfilled_on is None
+            and o.kind in BOOKABLE_KINDS
+            and o.holder == "jobcentre"
+            and o.earliest <= yesterday
+        ]
+        if not pending:
+            break
+        ob = min(pending, key=lambda o: (o.deadline, o.sequence))
+        last = min(ob.deadline, yesterday)
+        if rng.random() < 0.85 and ob.earliest <= last:
+            day = ob.earliest + timedelta(days=rng.randint(0, (last - ob.earliest).days))
+        else:
+            day = ob.deadline + timedelta(days=rng.randint(1, 25))
+            if day > yesterday:
+                break  # still missing: the citizen is overdue today
+        while rng.random() > true_p and citizen.missed_count < 20:
+            citizen.missed_count += 1
+        channel = "in_person" if not held else rng.choice(ob.channels)
+        held.append(rules.HeldConversation(date=day, joint=ob.joint, channel=channel))
+        citizen.conversations.append(
+            HeldConversation(held_on=day, joint=ob.joint, channel=Channel(channel))
+        )
+        citizen.attended_count += 1
+
+
+def _absences(
+    session: Session, rng: random.Random, caseworkers: list[Caseworker], start: date, weeks: int
+) -> None:
+    for cw in caseworkers:
+        if rng.random() < 0.15:
+            week = rng.randint(1, max(1, weeks - 1))
+            first = start + timedelta(weeks=week)
+            session.add(
+                Absence(
+                    caseworker_id=cw.id,
+                    starts_at=local_datetime(first, time(0, 0)),
+                    ends_at=local_datetime(first + timedelta(days=5), time(0, 0)),
+                    reason="Ferie",
+                )
+            )
+    session.flush()
+
+
+def _bookings(
+    session: Session, rng: random.Random, citizens: list[Citizen], opts: DemoOptions
+) -> int:
+    """Book a share of the open obligations into free slots, as self-booking would."""
+    tomorrow = local_datetime(opts.today + timedelta(days=1), time(0, 0)).astimezone(UTC)
+    slots_by_cw: dict[int, list[Slot]] = {}
+    for slot in session.scalars(
+        select(Slot).where(Slot.starts_at >= tomorrow).order_by(Slot.starts_at)
+    ):
+        slots_by_cw.setdefault(slot.caseworker_id, []).append(slot)
+    taken: set[int] = set()
+    count = 0
+    for citizen in citizens:
+        for ob in open_obligations(session, citizen.id):
+            if rng.random() >= opts.booked_share or ob.deadline < opts.today:
+                continue
+            allowed = set(ob.channels) & set(citizen.channels or ("in_person", "phone", "video"))
+            for slot in slots_by_cw.get(citizen.caseworker_id or -1, []):
+                day = slot.starts_at.astimezone(ZONE).date()
+                if slot.id in taken or slot.channel.value not in allowed:
+                    continue
+                if not ob.earliest <= day <= ob.deadline or slot.minutes < ob.minutes:
+                    continue
+                taken.add(slot.id)
+                session.add(
+                    Booking(
+                        slot_id=slot.id,
+                        seat=1,
+                        citizen_id=citizen.id,
+                        obligation_id=ob.id,
+                        source=BookingSource.self,
+                        ical_uid=f"{uuid.UUID(int=rng.getrandbits(128))}@rettidig",
+                        created_at=datetime.now(UTC),
+                    )
+                )
+                ob.state = ObligationState.booked
+                count += 1
+                break
+            break  # only the next obligation is bookable now
+    session.flush()
+    return count
+
+
+def _rehab(
+    session: Session,
+    rng: random.Random,
+    citizens: list[Citizen],
+    closed: dict[date, str],
+    opts: DemoOptions,
+) -> tuple[int, int]:
+    first = week_monday(opts.today) - timedelta(weeks=4)
+    meetings = 0
+    day = first
+    while day < week_monday(opts.today) + timedelta(weeks=opts.weeks):
+        if day.weekday() in (1, 3) and day not in closed:
+            session.add(
+                RehabMeeting(
+                    date=day,
+                    capacity=opts.rehab_capacity,
+                    location="Rehabiliteringsteamet, Rådhuset",
+                )
+            )
+            meetings += 1
+        day += timedelta(days=1)
+    cases = 0
+    for citizen in citizens:
+        programme = citizen.programmes[0]
+        if programme.target_group != "job_clarification":
+            continue
+        rule_set = rules.load_rule_set(programme.rule_set_code)
+        deadline = rules.rehab_presentation_deadline(
+            rule_set, rules.TargetGroup.JOB_CLARIFICATION, programme.start_date
+        ) or programme.start_date + timedelta(weeks=4)
+        state = (
+            RehabCaseState.presented
+            if deadline < opts.today - timedelta(days=21)
+            else RehabCaseState.open
+        )
+        session.add(
+            RehabCase(
+                citizen_id=citizen.id,
+                programme_id=programme.id,
+                ready_date=programme.start_date + timedelta(days=rng.randint(3, 10)),
+                deadline=deadline,
+                state=state,
+            )
+        )
+        cases += 1
+    return meetings, cases
+
+
+def _showcase(session: Session, citizens: list[Citizen], today: date) -> list[int]:
+    """A few citizens with an open conversation due soon, for the printed links."""
+    picked = []
+    for citizen in citizens:
+        obs = open_obligations(session, citizen.id)
+        if (
+            obs
+            and obs[0].state == ObligationState.open
+            and today + timedelta(days=10) <= obs[0].deadline <= today + timedelta(days=40)
+        ):
+            picked.append(citizen.id)
+        if len(picked) == 3:
+            break
+    return picked

@@ -1,0 +1,120 @@
+"""Passwords, CPR numbers and citizens' personal links.
+
+CPR numbers are validated with python-stdnum (``stdnum.dk.cpr``), looked up through a keyed
+hash (HMAC-SHA256 with a secret key) and shown only masked (``010190-xxxx``). They never reach
+a log, a calendar file or a page in clear text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import date
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from stdnum.dk import cpr as stdnum_cpr
+from stdnum.exceptions import ValidationError
+
+LINK_SALT = "rettidig-citizen-link"
+
+
+class CprError(ValueError):
+    """An invalid CPR number; ``message_da`` is what the UI shows."""
+
+    def __init__(self, message_da: str) -> None:
+        super().__init__(message_da)
+        self.message_da = message_da
+
+
+@dataclass(frozen=True)
+class CprInfo:
+    digest: str
+    masked: str
+    birth_date: date
+
+
+def parse_cpr(raw: str, key: str) -> CprInfo:
+    """Validate a CPR number and return its keyed hash, masked form and birth date."""
+    if not stdnum_cpr.compact(raw or ""):
+        raise CprError("Skriv CPR-nummeret med 10 cifre (ddmmåå-xxxx).")
+    try:
+        number = stdnum_cpr.validate(raw)
+    except ValidationError as exc:
+        raise CprError(_cpr_message(exc)) from None
+    return CprInfo(
+        digest=cpr_digest(number, key),
+        masked=f"{number[:6]}-xxxx",
+        birth_date=stdnum_cpr.get_birth_date(number),
+    )
+
+
+def cpr_digest(number: str, key: str) -> str:
+    compact = stdnum_cpr.compact(number)
+    return hmac.new(key.encode(), compact.encode(), hashlib.sha256).hexdigest()
+
+
+def _cpr_message(exc: ValidationError) -> str:
+    name = type(exc).__name__
+    if name == "InvalidLength":
+        return "CPR-nummeret skal have 10 cifre (ddmmåå-xxxx)."
+    if name == "InvalidFormat":
+        return "CPR-nummeret må kun indeholde cifre og evt. en bindestreg."
+    return "CPR-nummeret indeholder ikke en gyldig fødselsdato."
+
+
+class Passwords:
+    """Argon2id password hashing with parameters from config."""
+
+    def __init__(self, time_cost: int = 3, memory_kib: int = 65536) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, stored: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, stored: str) -> bool:
+        return self._hasher.check_needs_rehash(stored)
+
+
+class LinkError(ValueError):
+    """A personal link that cannot be used; ``message_da`` explains why, in Danish."""
+
+    def __init__(self, reason: str, message_da: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.message_da = message_da
+
+
+def make_citizen_token(secret: str, citizen_id: int, link_version: int) -> str:
+    return URLSafeTimedSerializer(secret, salt=LINK_SALT).dumps(
+        {"c": citizen_id, "v": link_version}
+    )
+
+
+def read_citizen_token(secret: str, token: str, max_age_days: int) -> tuple[int, int]:
+    """Return (citizen id, link version) or raise LinkError with a Danish message."""
+    serializer = URLSafeTimedSerializer(secret, salt=LINK_SALT)
+    try:
+        data = serializer.loads(token, max_age=max_age_days * 86400)
+    except SignatureExpired:
+        raise LinkError(
+            "expired",
+            "Linket er udløbet. Kontakt jobcentret, så sender vi dig et nyt link.",
+        ) from None
+    except BadSignature:
+        raise LinkError(
+            "invalid",
+            "Linket er ugyldigt. Kontrollér, at du har kopieret hele linket fra dit brev, "
+            "eller kontakt jobcentret.",
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
+        raise LinkError("invalid", "Linket er ugyldigt. Kontakt jobcentret.")
+    return data["c"], int(data.get("v", 0))

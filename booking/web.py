@@ -1,0 +1,126 @@
+"""Wiring of the web app: extensions, blueprints, error pages, template helpers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import format_date, format_datetime, gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .db import db
+from .extensions import babel, csrf, limiter, login_manager, select_locale
+from .services.accounts import load_principal
+from .services.security import Passwords
+
+
+def init_web(app: Flask) -> None:
+    settings = app.config["RETTIDIG"]
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    sec = settings["security"]
+    app.extensions["passwords"] = Passwords(sec["argon2_time_cost"], sec["argon2_memory_kib"])
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.user_loader(lambda user_id: load_principal(db.session, user_id))
+
+    from .blueprints import register_blueprints
+
+    register_blueprints(app)
+    _register_errors(app)
+    _register_template_helpers(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _register_errors(app: Flask) -> None:
+    messages = {
+        400: (_l("Forkert forespørgsel"), _l("Forespørgslen kunne ikke forstås.")),
+        401: (_l("Log ind først"), _l("Du skal være logget ind for at se siden.")),
+        403: (_l("Ingen adgang"), _l("Du har ikke adgang til denne side.")),
+        404: (_l("Siden findes ikke"), _l("Vi kunne ikke finde den side, du ledte efter.")),
+        405: (_l("Ikke tilladt"), _l("Handlingen er ikke tilladt her.")),
+        429: (
+            _l("For mange forsøg"),
+            _l("Du har prøvet for mange gange. Vent lidt, og prøv igen."),
+        ),
+        500: (_l("Der skete en fejl"), _l("Der skete en fejl hos os. Prøv igen om lidt.")),
+    }
+
+    def render(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+        title, text = messages.get(code, messages[500])
+        if wants_json():
+            return jsonify({"error": {"status": code, "message": detail or str(text)}}), code
+        return (
+            render_template(
+                "errors/error.html", code=code, title=str(title), text=str(text), detail=detail
+            ),
+            code,
+        )
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc: CSRFError):  # type: ignore[no-untyped-def]
+        return render(400, gettext("Formularen var udløbet. Genindlæs siden, og prøv igen."))
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
+        return render(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+        app.logger.exception("unhandled error on %s", request.path)
+        session = db.session
+        session.rollback()
+        return render(500)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
+
+    def long_date(value: date | datetime | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = value.astimezone(zone).date()
+        return format_date(value, "EEEE d. MMMM y")
+
+    def short_date(value: date | None) -> str:
+        return format_date(value, "d. MMM y") if value else ""
+
+    def local_time(value: datetime | None) -> str:
+        return format_datetime(value, "HH:mm") if value else ""
+
+    def local_datetime(value: datetime | None) -> str:
+        return format_datetime(value, "EEEE d. MMMM y 'kl.' HH:mm") if value else ""
+
+    app.jinja_env.filters.update(
+        long_date=long_date,
+        short_date=short_date,
+        local_time=local_time,
+        local_datetime=local_datetime,
+    )
+
+    @app.context_processor
+    def _inject() -> dict[str, object]:
+        from .blueprints.nav import navigation
+
+        return {
+            "app_name": app.config["RETTIDIG"]["app"]["name"],
+            "municipality": app.config["RETTIDIG"]["app"]["municipality"],
+            "current_locale": select_locale(),
+            "nav_items": navigation(current_user),
+        }
