@@ -39,8 +39,10 @@ def init_web(app: Flask) -> None:
     _register_template_helpers(app)
 
     from .cli import register_cli
+    from .tasks import configure as configure_tasks
 
     register_cli(app)
+    configure_tasks(app)
 
 
 def wants_json() -> bool:
