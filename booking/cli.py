@@ -10,6 +10,7 @@ from flask import Flask, current_app, url_for
 from sqlalchemy import select, text
 
 from . import migrate
+from .cli_outbox import register_outbox_cli
 from .db import db
 from .models import Base, Citizen, Role, StaffUser
 from .services import accounts
@@ -22,6 +23,12 @@ def _url() -> str:
 
 
 def register_cli(app: Flask) -> None:
+    from . import cli_rehab
+
+    cli_rehab.register(app)
+
+    register_outbox_cli(app)
+
     @app.cli.group("db", help="Database migrations (Alembic).")
     def db_group() -> None:
         pass

@@ -56,7 +56,64 @@ def in_app_context(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from flask import has_app_context
+
+        if has_app_context():  # immediate mode: run in the app that enqueued it
+            return func(*args, **kwargs)
         with _task_app().app_context():
             return func(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+# --- outbox delivery (appended by the self-booking work) --------------------------------------
+
+from huey import crontab  # noqa: E402
+
+
+@huey.periodic_task(crontab(minute="*"))
+@in_app_context
+def deliver_outbox() -> str:
+    """Every minute: send the outbox rows that are due (see booking.services.delivery)."""
+    from flask import current_app
+
+    from .db import db
+    from .services.delivery import deliver_due
+
+    with db.fresh_session() as session:
+        report = deliver_due(
+            session, current_app.config["RETTIDIG"], instance_path=current_app.instance_path
+        )
+    return report.summary()
+
+
+# --- rehabilitation team ---------------------------------------------------------------------
+
+
+@huey.task()
+@in_app_context
+def replan_rehab_task(today_iso: str | None = None) -> dict[str, Any]:
+    """Re-plan rehabilitation cases into meetings with the solver."""
+    from datetime import date
+
+    from flask import current_app
+
+    from .db import db
+    from .services.rehab.jobs import replan_rehab
+
+    with db.fresh_session() as session:
+        today = date.fromisoformat(today_iso) if today_iso else None
+        return replan_rehab(session, current_app.config["RETTIDIG"], today)
+
+
+@huey.task()
+@in_app_context
+def project_scenario_task(scenario_id: int) -> None:
+    """Project a what-if scenario (26 weeks of seeded inflow through the solver)."""
+    from flask import current_app
+
+    from .db import db
+    from .services.rehab.jobs import run_scenario
+
+    with db.fresh_session() as session:
+        run_scenario(session, current_app.config["RETTIDIG"], scenario_id)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
+from ..db import begin_write, db
 from ..models import Role
 
 
@@ -32,3 +37,16 @@ def citizen_only(bp: Blueprint) -> None:
         if current_user.kind != "citizen":
             abort(403)
         return None
+
+
+def writes_audit(view: Callable[..., Any]) -> Callable[..., Any]:
+    """For a view that reads citizens and records who saw them: open the transaction as a write
+    transaction first (BEGIN IMMEDIATE on SQLite), so the audit insert cannot fail on a read
+    snapshot that another writer has overtaken."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        begin_write(db.session)
+        return view(*args, **kwargs)
+
+    return wrapper

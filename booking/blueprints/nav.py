@@ -12,7 +12,9 @@ from ..models import Role
 _ITEMS: list[tuple[str, Any, tuple[Role, ...]]] = [
     ("citizen.home", _l("Mine samtaler"), (Role.citizen,)),
     ("caseworker.home", _l("Ugeliste"), (Role.caseworker, Role.manager)),
+    ("caseworker.queue", _l("Min kø"), (Role.caseworker,)),
     ("callin.home", _l("Central indkaldelse"), (Role.callin,)),
+    ("callin.phone_list", _l("Ringeliste"), (Role.callin,)),
     ("planner.home", _l("Rehabiliteringsteam"), (Role.planner,)),
     ("manager.home", _l("Rettidighed"), (Role.manager,)),
     (

@@ -20,7 +20,7 @@ from .enums import (
 )
 from .group import GroupSession, GroupSessionCaseworker, Invitation, PhoneCall
 from .org import Absence, Caseworker, StaffUser, Unit, WorkTemplate
-from .rehab import RehabCase, RehabClosure, RehabMeeting
+from .rehab import RehabCase, RehabClosure, RehabMeeting, RehabScenario, RehabSchedule
 from .ruleset import Obligation, RuleSetRecord
 from .slot import Booking, Slot
 
@@ -53,6 +53,8 @@ __all__ = [
     "RehabCaseState",
     "RehabClosure",
     "RehabMeeting",
+    "RehabScenario",
+    "RehabSchedule",
     "Role",
     "RuleSetRecord",
     "SessionState",

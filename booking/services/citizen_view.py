@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from .. import rules
 from ..models import Booking, BookingState, Citizen, Obligation, Slot
-from .clock import today_local
+from .calendar_days import ZONE
+from .clock import now_utc
 from .obligations import as_rule_obligation, open_obligations
+from .slot_search import SlotOption, bookable_slots
 
 
 @dataclass
@@ -20,6 +22,11 @@ class DueItem:
     obligation: Obligation
     self_booking_until: date
     booking: Booking | None
+    # "booked", "bookable", "deadline_passed" (the job centre books) or "no_slots" (none left
+    # before the self-booking deadline: the job centre books too)
+    status: str = "bookable"
+    first_free: SlotOption | None = None
+    changeable: bool = False
 
 
 @dataclass
@@ -29,9 +36,12 @@ class CitizenOverview:
 
 
 def citizen_overview(
-    session: Session, citizen: Citizen, settings: dict[str, Any]
+    session: Session, citizen: Citizen, settings: dict[str, Any], *, now: datetime | None = None
 ) -> CitizenOverview:
-    today = today_local()
+    from .reservations import changeable
+
+    now = now or now_utc()
+    today = now.astimezone(ZONE).date()
     overview = CitizenOverview(today=today)
     bookings = {
         b.obligation_id: b
@@ -47,5 +57,15 @@ def citizen_overview(
         until = rules.self_booking_deadline(
             rule_set, as_rule_obligation(ob, ob.programme.target_group), local_days=local_days
         )
-        overview.due.append(DueItem(ob, until, bookings.get(ob.id)))
+        item = DueItem(ob, until, bookings.get(ob.id))
+        if item.booking is not None:
+            item.status = "booked"
+            item.changeable = changeable(item.booking, settings, now)
+        elif until < today or until < ob.earliest:
+            item.status = "deadline_passed"
+        else:
+            found = bookable_slots(session, citizen, ob, until=until, today=today, limit=1)
+            item.first_free = found[0] if found else None
+            item.status = "bookable" if found else "no_slots"
+        overview.due.append(item)
     return overview

@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from solver import SolverSettings
+
 from .. import rules
 from ..models import (
     Absence,
@@ -23,7 +25,7 @@ from ..models import (
     Programme,
     RehabCase,
     RehabCaseState,
-    RehabMeeting,
+    RehabSchedule,
     Role,
     Slot,
     StaffUser,
@@ -33,7 +35,10 @@ from ..models import (
 from . import accounts, demo_data
 from .attendance import estimate_show_probability
 from .calendar_days import ZONE, closed_days, local_datetime, week_monday
+from .callin.demo import add_demo_session
 from .obligations import BOOKABLE_KINDS, open_obligations, refresh_citizen
+from .rehab.assign import replan
+from .rehab.schedule import generate_meetings
 from .rulesets import sync_rule_sets
 from .security import Passwords, cpr_digest
 from .slots import publish_slots
@@ -53,6 +58,7 @@ class DemoOptions:
     rule_set: str = "lab-2024"
     optional_closed: tuple[str, ...] = ()
     rehab_capacity: int = 5
+    rehab_lead_days: int = 14
     booked_share: float = 0.35
 
 
@@ -83,6 +89,7 @@ def build_demo(
     booked = _bookings(session, rng, citizens, opts)
     meetings, cases = _rehab(session, rng, citizens, closed, opts)
     session.flush()
+    invited = add_demo_session(session, opts.today)  # a group call-in today (fælles indkald)
     result.citizen_ids = _showcase(session, citizens, opts.today)
     result.counts = {
         "units": len(units),
@@ -92,6 +99,7 @@ def build_demo(
         "bookings": booked,
         "rehab_meetings": meetings,
         "rehab_cases": cases,
+        "group_call_in_invitations": invited,
     }
     return result
 
@@ -349,20 +357,13 @@ def _rehab(
     closed: dict[date, str],
     opts: DemoOptions,
 ) -> tuple[int, int]:
+    """Tuesday and Thursday meetings, job-clarification cases, a few forecast cases, a plan."""
     first = week_monday(opts.today) - timedelta(weeks=4)
-    meetings = 0
-    day = first
-    while day < week_monday(opts.today) + timedelta(weeks=opts.weeks):
-        if day.weekday() in (1, 3) and day not in closed:
-            session.add(
-                RehabMeeting(
-                    date=day,
-                    capacity=opts.rehab_capacity,
-                    location="Rehabiliteringsteamet, Rådhuset",
-                )
-            )
-            meetings += 1
-        day += timedelta(days=1)
+    for weekday in (1, 3):
+        session.add(RehabSchedule(weekday=weekday, capacity=opts.rehab_capacity,
+                                  location="Rehabiliteringsteamet, Rådhuset", valid_from=first))
+    session.flush()
+    made = generate_meetings(session, first, opts.weeks + 4, optional_closed=opts.optional_closed)
     cases = 0
     for citizen in citizens:
         programme = citizen.programmes[0]
@@ -374,20 +375,28 @@ def _rehab(
         ) or programme.start_date + timedelta(weeks=4)
         state = (
             RehabCaseState.presented
-            if deadline < opts.today - timedelta(days=21)
+            if deadline < opts.today - timedelta(days=7)
             else RehabCaseState.open
         )
-        session.add(
-            RehabCase(
-                citizen_id=citizen.id,
-                programme_id=programme.id,
-                ready_date=programme.start_date + timedelta(days=rng.randint(3, 10)),
-                deadline=deadline,
-                state=state,
-            )
-        )
+        session.add(RehabCase(
+            citizen_id=citizen.id, programme_id=programme.id,
+            ready_date=programme.start_date + timedelta(days=rng.randint(3, 10)),
+            deadline=deadline, state=state,
+        ))
         cases += 1
-    return meetings, cases
+    # sickness-benefit cases nearing transition: expected job-clarification starts
+    nearing = [c for c in citizens if c.programmes[0].target_group == "insured_unemployed"]
+    for citizen in rng.sample(nearing, min(6, len(nearing))):
+        start = opts.today + timedelta(days=rng.randint(3, 20))
+        session.add(RehabCase(
+            citizen_id=citizen.id, ready_date=start + timedelta(days=7),
+            deadline=start + timedelta(weeks=4), state=RehabCaseState.forecast,
+        ))
+        cases += 1
+    session.flush()
+    replan(session, opts.today, lead_days=opts.rehab_lead_days, closed=closed,
+           settings=SolverSettings(time_limit_s=10, num_workers=1))
+    return len(made.created), cases
 
 
 def _showcase(session: Session, citizens: list[Citizen], today: date) -> list[int]:

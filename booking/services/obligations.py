@@ -8,9 +8,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import rules
-from ..models import Booking, BookingState, Citizen, Obligation, ObligationState, Programme
+from ..models import (
+    Booking,
+    BookingState,
+    Citizen,
+    Invitation,
+    InvitationState,
+    Obligation,
+    ObligationState,
+    Programme,
+)
 
 BOOKABLE_KINDS = frozenset({"conversation"})
+# an invitation to a group call-in holds the obligation like a booking does
+PENDING_INVITATION = (InvitationState.invited, InvitationState.arrived, InvitationState.in_progress)
 HORIZON_DAYS = 182
 
 
@@ -52,6 +63,13 @@ def refresh_citizen(
         session.scalars(
             select(Booking.obligation_id).where(
                 Booking.citizen_id == citizen.id, Booking.state == BookingState.booked
+            )
+        )
+    ) | set(
+        session.scalars(
+            select(Invitation.obligation_id).where(
+                Invitation.citizen_id == citizen.id,
+                Invitation.state.in_(PENDING_INVITATION),
             )
         )
     )

@@ -9,6 +9,7 @@ from ...db import db
 from ...models import ActorKind, Citizen
 from ...services import audit
 from ...services.obligations import open_obligations
+from ..access import writes_audit
 from . import bp
 
 
@@ -18,6 +19,7 @@ def me():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/citizens/<int:citizen_id>/obligations")
+@writes_audit
 def citizen_obligations(citizen_id: int):  # type: ignore[no-untyped-def]
     session = db.session
     citizen = session.get(Citizen, citizen_id)

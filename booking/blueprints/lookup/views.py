@@ -9,11 +9,13 @@ from flask_login import current_user
 from ...db import db
 from ...services.citizens import find_by_cpr
 from ...services.security import CprError
+from ..access import writes_audit
 from . import bp
 from .forms import CprSearchForm
 
 
 @bp.route("/", methods=["GET", "POST"])
+@writes_audit
 def search():  # type: ignore[no-untyped-def]
     form = CprSearchForm()
     citizen, error, status = None, None, 200

@@ -6,4 +6,4 @@ from ..access import staff_only
 bp = Blueprint("planner", __name__)
 staff_only(bp, Role.planner)
 
-from . import views  # noqa: E402,F401
+from . import scenario_views, schedule_views, views  # noqa: E402,F401

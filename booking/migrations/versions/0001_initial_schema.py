@@ -20,8 +20,10 @@ def upgrade() -> None:
     sa.Column('start_date', sa.Date(), nullable=False),
     sa.Column('end_date', sa.Date(), nullable=False),
     sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('ics_uid', sa.String(length=255), nullable=True),
     sa.CheckConstraint('start_date <= end_date', name=op.f('ck_rehab_closures_start_before_end')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_rehab_closures'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rehab_closures')),
+    sa.UniqueConstraint('ics_uid', name=op.f('uq_rehab_closures_ics_uid'))
     )
     op.create_table('rehab_meetings',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -31,6 +33,18 @@ def upgrade() -> None:
     sa.CheckConstraint('capacity >= 0', name=op.f('ck_rehab_meetings_capacity_nonnegative')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rehab_meetings')),
     sa.UniqueConstraint('date', name=op.f('uq_rehab_meetings_date'))
+    )
+    op.create_table('rehab_schedules',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('weekday', sa.Integer(), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('location', sa.String(length=200), nullable=True),
+    sa.Column('valid_from', sa.Date(), nullable=False),
+    sa.Column('valid_to', sa.Date(), nullable=True),
+    sa.CheckConstraint('capacity >= 1', name=op.f('ck_rehab_schedules_capacity_positive')),
+    sa.CheckConstraint('valid_to IS NULL OR valid_from <= valid_to', name=op.f('ck_rehab_schedules_valid_range')),
+    sa.CheckConstraint('weekday BETWEEN 0 AND 4', name=op.f('ck_rehab_schedules_weekday_workday')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rehab_schedules'))
     )
     op.create_table('rule_sets',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -101,6 +115,17 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['created_by_staff_id'], ['staff_users.id'], name=op.f('fk_group_sessions_created_by_staff_id_staff_users')),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_group_sessions_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_group_sessions'))
+    )
+    op.create_table('rehab_scenarios',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.Column('created_by_staff_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_staff_id'], ['staff_users.id'], name=op.f('fk_rehab_scenarios_created_by_staff_id_staff_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rehab_scenarios')),
+    sa.UniqueConstraint('name', name='uq_rehab_scenarios_name')
     )
     op.create_table('absences',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -276,6 +301,8 @@ def upgrade() -> None:
     sa.Column('meeting_id', sa.Integer(), nullable=True),
     sa.Column('locked', sa.Boolean(), nullable=False),
     sa.Column('weight', sa.Double(), nullable=False),
+    sa.Column('plan_note', sa.Text(), nullable=True),
+    sa.Column('planned_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("state <> 'assigned' OR meeting_id IS NOT NULL", name=op.f('ck_rehab_cases_assigned_has_meeting')),
     sa.CheckConstraint('weight > 0', name=op.f('ck_rehab_cases_weight_positive')),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizens.id'], name=op.f('fk_rehab_cases_citizen_id_citizens')),
@@ -389,11 +416,13 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_citizens_caseworker_id'), table_name='citizens')
     op.drop_table('citizens')
     op.drop_table('absences')
+    op.drop_table('rehab_scenarios')
     op.drop_table('group_sessions')
     op.drop_index(op.f('ix_caseworkers_unit_id'), table_name='caseworkers')
     op.drop_table('caseworkers')
     op.drop_table('staff_users')
     op.drop_table('units')
     op.drop_table('rule_sets')
+    op.drop_table('rehab_schedules')
     op.drop_table('rehab_meetings')
     op.drop_table('rehab_closures')

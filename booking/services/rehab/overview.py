@@ -1,4 +1,4 @@
-"""The planner's overview of rehabilitation-team meetings and material due dates."""
+"""The planner's day-to-day view: meetings, material due dates, alerts, cases at risk."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from ..models import RehabCase, RehabCaseState, RehabMeeting
+from ...models import MaterialState, RehabCase, RehabCaseState, RehabMeeting
+from .schedule import material_due
 
 
 @dataclass
@@ -22,12 +23,9 @@ class MeetingLine:
         return max(0, self.meeting.capacity - self.assigned)
 
 
-def material_due(meeting_date: date, lead_days: int) -> date:
-    """The day the meeting material must reach the region (meeting − lead days)."""
-    return meeting_date - timedelta(days=lead_days)
-
-
-def upcoming_meetings(session: Session, today: date, lead_days: int) -> list[MeetingLine]:
+def upcoming_meetings(
+    session: Session, today: date, lead_days: int, closed: dict[date, str], *, weeks: int = 10
+) -> list[MeetingLine]:
     counts = dict(
         session.execute(
             select(RehabCase.meeting_id, func.count(RehabCase.id))
@@ -36,16 +34,55 @@ def upcoming_meetings(session: Session, today: date, lead_days: int) -> list[Mee
         ).all()
     )
     meetings = session.scalars(
-        select(RehabMeeting).where(RehabMeeting.date >= today).order_by(RehabMeeting.date)
+        select(RehabMeeting)
+        .where(RehabMeeting.date >= today, RehabMeeting.date < today + timedelta(weeks=weeks))
+        .order_by(RehabMeeting.date)
     )
-    return [MeetingLine(m, counts.get(m.id, 0), material_due(m.date, lead_days)) for m in meetings]
+    return [
+        MeetingLine(m, counts.get(m.id, 0), material_due(m.date, lead_days, closed))
+        for m in meetings
+    ]
 
 
-def waiting_cases(session: Session) -> list[RehabCase]:
-    return list(
-        session.scalars(
-            select(RehabCase)
-            .where(RehabCase.state.in_([RehabCaseState.open, RehabCaseState.forecast]))
-            .order_by(RehabCase.deadline)
+@dataclass
+class CaseLine:
+    case: RehabCase
+    material_due: date | None
+    late: bool
+    at_risk: bool
+
+
+def case_lines(
+    session: Session, today: date, lead_days: int, closed: dict[date, str]
+) -> list[CaseLine]:
+    """Cases not yet presented, with their proposed meeting and whether they are at risk."""
+    cases = session.scalars(
+        select(RehabCase)
+        .options(joinedload(RehabCase.meeting), joinedload(RehabCase.citizen))
+        .where(
+            RehabCase.state.in_(
+                [RehabCaseState.open, RehabCaseState.assigned, RehabCaseState.forecast]
+            )
         )
+        .order_by(RehabCase.deadline, RehabCase.id)
     )
+    lines = []
+    for case in cases:
+        due = material_due(case.meeting.date, lead_days, closed) if case.meeting else None
+        late = case.meeting is None or case.meeting.date > case.deadline
+        missed_material = (
+            due is not None and due < today and case.material_state == MaterialState.preparing
+        )
+        lines.append(CaseLine(case, due, late, late or missed_material))
+    return lines
+
+
+def material_alerts(lines: list[CaseLine], today: date, alert_days: int) -> list[CaseLine]:
+    """Assigned cases whose material is still in preparation and due within ``alert_days``."""
+    return [
+        line
+        for line in lines
+        if line.material_due is not None
+        and line.case.material_state == MaterialState.preparing
+        and line.material_due <= today + timedelta(days=alert_days)
+    ]

@@ -1,0 +1,78 @@
+"""Forms of the call-in room (CSRF through Flask-WTF)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ...models import CallOutcome
+
+
+class PlanForm(FlaskForm):
+    day = DateField(_l("Dato"), validators=[InputRequired(_l("Vælg en dato."))])
+    start = TimeField(
+        _l("Fra kl."), default=time(9), validators=[InputRequired(_l("Skriv et starttidspunkt."))]
+    )
+    end = TimeField(
+        _l("Til kl."), default=time(12), validators=[InputRequired(_l("Skriv et sluttidspunkt."))]
+    )
+    location = StringField(
+        _l("Sted"),
+        default="Jobcentret, mødelokale 1",
+        validators=[DataRequired(_l("Skriv hvor indkaldet foregår.")), Length(max=200)],
+    )
+    minutes = IntegerField(
+        _l("Minutter pr. samtale"),
+        default=30,
+        validators=[
+            InputRequired(_l("Skriv antal minutter pr. samtale.")),
+            NumberRange(5, 240, _l("Minutter pr. samtale skal være mellem 5 og 240.")),
+        ],
+    )
+    unit = SelectField(_l("Borgere fra enhed"), coerce=int, default=0)
+    pool = SelectMultipleField(_l("Sagsbehandlere i puljen"), coerce=int, validate_choice=False)
+    risk = IntegerField(
+        _l("Højst risiko for flere fremmødte end puljen kan nå (%)"),
+        validators=[
+            InputRequired(_l("Skriv en risiko i procent.")),
+            NumberRange(1, 50, _l("Risikoen skal være mellem %(min)s og %(max)s %%.")),
+        ],
+    )
+
+
+class InviteForm(FlaskForm):
+    count = IntegerField(
+        _l("Antal at indkalde"),
+        validators=[InputRequired(_l("Skriv et antal.")), NumberRange(min=1)],
+    )
+
+
+OUTCOME_CHOICES = [
+    SelectChoice(CallOutcome.reached.value, _l("Truffet")),
+    SelectChoice(CallOutcome.not_reached.value, _l("Ikke truffet (indkaldes igen)")),
+    SelectChoice(CallOutcome.new_time.value, _l("Ny tid aftalt")),
+]
+
+
+class CallForm(FlaskForm):
+    outcome = RadioField(
+        _l("Resultat af opkaldet"),
+        choices=OUTCOME_CHOICES,
+        validators=[InputRequired(_l("Vælg resultatet af opkaldet."))],
+    )
+    target = SelectField(_l("Aftalt fælles indkald"), coerce=int, validators=[Optional()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,123 @@
+"""What a booking says to the citizen: calendar event, e-mail, SMS and reminder texts.
+
+Plain functions over model objects (no request): the texts come from ``templates/emails/``
+through a standalone Jinja environment, dates in Europe/Copenhagen. Calendar files and messages
+never carry a CPR number or case text: only time, place and how to reach the job centre.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from functools import lru_cache
+from typing import Any
+
+from babel.dates import format_datetime
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..config import PROJECT_ROOT
+from ..models import Booking
+from .calendar_days import ZONE
+from .ics import CalendarEvent, calendar_text
+
+CHANNEL_DA = {
+    "in_person": "Personligt fremmøde",
+    "phone": "Telefonsamtale",
+    "video": "Videosamtale",
+}
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(PROJECT_ROOT / "templates" / "emails")),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["when"] = when_da
+    return env
+
+
+def when_da(value: datetime) -> str:
+    """E.g. "tirsdag 2. marts 2027 kl. 09:30" (local time)."""
+    return format_datetime(value, "EEEE d. MMMM y 'kl.' HH:mm", tzinfo=ZONE, locale="da")
+
+
+def place_text(booking: Booking) -> str:
+    """Where the conversation happens, in plain Danish."""
+    slot = booking.slot
+    if slot.channel.value == "phone":
+        return "Telefonsamtale: jobcentret ringer til dig på dit telefonnummer"
+    if slot.channel.value == "video":
+        return "Videosamtale: du får et link fra jobcentret inden samtalen"
+    return slot.location or "Jobcentret"
+
+
+@dataclass(frozen=True)
+class Text:
+    subject: str
+    body: str
+
+
+def _render(name: str, booking: Booking, settings: dict[str, Any], **extra: Any) -> Text:
+    slot = booking.slot
+    start = slot.starts_at
+    context = {
+        "citizen_name": booking.citizen.name,
+        "municipality": settings["app"]["municipality"],
+        "when": when_da(start),
+        "end": format_datetime(
+            start + timedelta(minutes=slot.minutes), "HH:mm", tzinfo=ZONE, locale="da"
+        ),
+        "channel": CHANNEL_DA[slot.channel.value],
+        "place": place_text(booking),
+        "minutes": slot.minutes,
+        **extra,
+    }
+    rendered = _env().get_template(name).render(**context)
+    subject, _, body = rendered.partition("\n")
+    return Text(subject.removeprefix("Subject: ").strip(), body.lstrip("\n"))
+
+
+def confirmation(booking: Booking, settings: dict[str, Any], *, rebooked: bool) -> Text:
+    return _render("booking_confirmation.txt", booking, settings, rebooked=rebooked)
+
+
+def cancellation(booking: Booking, settings: dict[str, Any]) -> Text:
+    return _render("booking_cancelled.txt", booking, settings)
+
+
+def reminder(booking: Booking, settings: dict[str, Any], hours: int) -> Text:
+    return _render("booking_reminder.txt", booking, settings, hours=hours)
+
+
+def sms_text(booking: Booking, settings: dict[str, Any], kind: str) -> str:
+    """A short SMS (no links, no case text)."""
+    return _render(f"sms_{kind}.txt", booking, settings).body.strip()
+
+
+def calendar_event(booking: Booking, settings: dict[str, Any]) -> CalendarEvent:
+    slot = booking.slot
+    municipality = settings["app"]["municipality"]
+    _, organizer = parseaddr(settings.get("mail", {}).get("sender", ""))
+    return CalendarEvent(
+        uid=booking.ical_uid,
+        sequence=booking.ical_sequence,
+        start=slot.starts_at,
+        end=slot.starts_at + timedelta(minutes=slot.minutes),
+        summary=f"Samtale i jobcentret ({CHANNEL_DA[slot.channel.value].lower()})",
+        location=place_text(booking),
+        description=(
+            f"Din samtale med jobcentret i {municipality}. "
+            "Du kan flytte eller aflyse tiden via linket i dit brev."
+        ),
+        organizer_email=organizer or None,
+    )
+
+
+def booking_ics(booking: Booking, settings: dict[str, Any], method: str) -> str:
+    """The booking as an iCalendar file: REQUEST (e-mail), PUBLISH (download) or CANCEL."""
+    return calendar_text(calendar_event(booking, settings), method=method)

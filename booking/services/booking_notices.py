@@ -1,0 +1,138 @@
+"""The messages a booking change queues in the outbox: confirmation or cancellation by e-mail
+(with the ``.ics``), SMS, Digital Post when there is neither, and reminders before the time.
+
+Reminders carry the dedupe key ``reminder:<booking>:<sequence>:<hours>:<channel>``; those not
+yet attempted are withdrawn when the booking moves or is cancelled.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from ..models import Booking, OutboxChannel, OutboxMessage, OutboxState
+from . import booking_mail
+from .outbox import enqueue
+
+
+def drop_reminders(session: Session, booking: Booking) -> None:
+    """Reminders not yet sent for the old time are withdrawn (they would be wrong)."""
+    session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.dedupe_key.like(f"reminder:{booking.id}:%"),
+            OutboxMessage.state == OutboxState.pending,
+            OutboxMessage.attempts == 0,
+        )
+    )
+
+
+def notify_booked(
+    session: Session, booking: Booking, settings: dict[str, Any], now: datetime, *, rebooked: bool
+) -> list[OutboxMessage]:
+    citizen, seq = booking.citizen, booking.ical_sequence
+    out = []
+    if citizen.email:
+        text = booking_mail.confirmation(booking, settings, rebooked=rebooked)
+        out.append(
+            enqueue(
+                session,
+                channel=OutboxChannel.email,
+                recipient=citizen.email,
+                subject=text.subject,
+                body=text.body,
+                citizen_id=citizen.id,
+                ics=booking_mail.booking_ics(booking, settings, "REQUEST"),
+                ics_method="REQUEST",
+                dedupe_key=f"booking:{booking.id}:{seq}:email",
+            )
+        )
+    if citizen.phone:
+        out.append(_sms(session, booking, settings, "confirmation", f"booking:{booking.id}:{seq}"))
+    if not citizen.email and not citizen.phone:
+        text = booking_mail.confirmation(booking, settings, rebooked=rebooked)
+        out.append(
+            enqueue(
+                session,
+                channel=OutboxChannel.digital_post,
+                recipient=f"citizen:{citizen.id}",
+                subject=text.subject,
+                body=text.body,
+                citizen_id=citizen.id,
+                ics=booking_mail.booking_ics(booking, settings, "REQUEST"),
+                ics_method="REQUEST",
+                dedupe_key=f"booking:{booking.id}:{seq}:digital_post",
+            )
+        )
+    start = booking.slot.starts_at
+    for hours in settings["booking"].get("reminder_hours", []):
+        at = start - timedelta(hours=int(hours))
+        if at <= now:
+            continue
+        key = f"reminder:{booking.id}:{seq}:{hours}"
+        if citizen.email:
+            text = booking_mail.reminder(booking, settings, int(hours))
+            out.append(
+                enqueue(
+                    session,
+                    channel=OutboxChannel.email,
+                    recipient=citizen.email,
+                    subject=text.subject,
+                    body=text.body,
+                    citizen_id=citizen.id,
+                    dedupe_key=f"{key}:email",
+                    not_before=at,
+                )
+            )
+        if citizen.phone:
+            out.append(_sms(session, booking, settings, "reminder", key, not_before=at))
+    return out
+
+
+def _sms(
+    session: Session,
+    booking: Booking,
+    settings: dict[str, Any],
+    kind: str,
+    key: str,
+    *,
+    not_before: datetime | None = None,
+) -> OutboxMessage:
+    citizen = booking.citizen
+    return enqueue(
+        session,
+        channel=OutboxChannel.sms,
+        recipient=citizen.phone or "",
+        subject=kind,
+        body=booking_mail.sms_text(booking, settings, kind),
+        citizen_id=citizen.id,
+        dedupe_key=f"{key}:sms",
+        not_before=not_before,
+    )
+
+
+def notify_cancelled(
+    session: Session, booking: Booking, settings: dict[str, Any]
+) -> list[OutboxMessage]:
+    citizen, seq = booking.citizen, booking.ical_sequence
+    out = []
+    if citizen.email:
+        text = booking_mail.cancellation(booking, settings)
+        out.append(
+            enqueue(
+                session,
+                channel=OutboxChannel.email,
+                recipient=citizen.email,
+                subject=text.subject,
+                body=text.body,
+                citizen_id=citizen.id,
+                ics=booking_mail.booking_ics(booking, settings, "CANCEL"),
+                ics_method="CANCEL",
+                dedupe_key=f"booking:{booking.id}:{seq}:email",
+            )
+        )
+    if citizen.phone:
+        out.append(_sms(session, booking, settings, "cancelled", f"booking:{booking.id}:{seq}"))
+    return out

@@ -1,0 +1,333 @@
+"""The day of the session: check-in desk, the pool's queue, end-of-window no-shows.
+
+Each arrival goes to the next free caseworker of the pool (the one free the longest); when none
+is free the citizen waits, first come first served, and is handed over as soon as a caseworker
+marks their conversation done.
+
+Race-free by the database, not by Python locks: every change takes the session row first
+(``BEGIN IMMEDIATE`` on SQLite, ``SELECT … FOR UPDATE`` on PostgreSQL), so two desks checking in
+at once are serialised; the partial unique index ``uq_invitations_caseworker_busy`` (one citizen
+in progress per caseworker per session) is the last guard — a violation rolls back a savepoint
+and the next free caseworker is tried. The caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from ...models import (
+    ActorKind,
+    Caseworker,
+    GroupSession,
+    GroupSessionCaseworker,
+    Invitation,
+    InvitationState,
+    Obligation,
+    SessionState,
+)
+from .. import audit
+from ..calendar_days import ZONE
+from .errors import CallinError
+from .history import hold_conversation, register_attended, register_missed, release
+from .sessions import lock_session, session_day
+from .settings import CallinSettings
+
+BUSY_INDEX = "uq_invitations_caseworker_busy"
+
+
+@dataclass
+class Assignment:
+    invitation: Invitation
+    caseworker: Caseworker
+
+
+@dataclass
+class CheckIn:
+    invitation: Invitation
+    caseworker: Caseworker | None  # None: waiting for the next free caseworker
+    waiting_ahead: int = 0
+
+
+def _locked_invitation(session: Session, invitation_id: int) -> tuple[GroupSession, Invitation]:
+    session_id = session.scalar(select(Invitation.session_id).where(Invitation.id == invitation_id))
+    if session_id is None:
+        raise CallinError("no_invitation")
+    gs = lock_session(session, session_id)
+    inv = session.scalar(
+        select(Invitation)
+        .where(Invitation.id == invitation_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert inv is not None
+    return gs, inv
+
+
+def check_in(
+    session: Session,
+    invitation_id: int,
+    settings: CallinSettings,
+    *,
+    now: datetime,
+    staff_id: int | None,
+) -> CheckIn:
+    """Register an arrival and hand the citizen to the next free caseworker (or the queue)."""
+    gs, inv = _locked_invitation(session, invitation_id)
+    if gs.state == SessionState.closed:
+        raise CallinError("session_closed")
+    if now.astimezone(ZONE).date() < session_day(gs):
+        raise CallinError("too_early")
+    if inv.state != InvitationState.invited:
+        raise CallinError("not_invited_state", name=inv.citizen.name, state=inv.state.value)
+    inv.state = InvitationState.arrived
+    inv.arrived_at = now
+    if gs.state == SessionState.planned:
+        gs.state = SessionState.running
+    register_attended(inv.citizen, settings)
+    session.flush()
+    audit.record(
+        session,
+        actor_kind=ActorKind.staff,
+        actor_id=staff_id,
+        action="callin_checked_in",
+        citizen_id=inv.citizen_id,
+        object_type="invitation",
+        object_id=inv.id,
+    )
+    assign_waiting(session, gs, now)
+    if inv.state == InvitationState.in_progress:
+        return CheckIn(inv, session.get(Caseworker, inv.caseworker_id))
+    ahead = sum(
+        1
+        for other in _waiting(session, gs.id)
+        if (other.arrived_at, other.id) < (inv.arrived_at, inv.id)
+    )
+    return CheckIn(inv, None, ahead)
+
+
+def finish(
+    session: Session,
+    invitation_id: int,
+    *,
+    now: datetime,
+    staff_id: int | None,
+    caseworker_id: int | None = None,
+) -> Assignment | None:
+    """The conversation is done: it is held (fulfilling the obligation), and the caseworker
+    takes the next waiting citizen. Returns that next assignment, if any.
+
+    ``caseworker_id`` (from the caseworker's own screen) must be the one holding it.
+    """
+    gs, inv = _locked_invitation(session, invitation_id)
+    if inv.state != InvitationState.in_progress:
+        raise CallinError("not_in_progress", name=inv.citizen.name)
+    if caseworker_id is not None and inv.caseworker_id != caseworker_id:
+        raise CallinError("not_yours")
+    inv.state = InvitationState.served
+    inv.served_at = now
+    freed = inv.caseworker_id
+    session.flush()
+    hold_conversation(session, inv.citizen, now.astimezone(ZONE).date())
+    audit.record(
+        session,
+        actor_kind=ActorKind.staff,
+        actor_id=staff_id,
+        action="callin_served",
+        citizen_id=inv.citizen_id,
+        object_type="invitation",
+        object_id=inv.id,
+        detail={"caseworker": freed},
+    )
+    return next((a for a in assign_waiting(session, gs, now) if a.caseworker.id == freed), None)
+
+
+def close_window(
+    session: Session,
+    session_id: int,
+    settings: CallinSettings,
+    *,
+    now: datetime,
+    staff_id: int | None,
+    early: bool = False,
+) -> list[Invitation]:
+    """End of the window: everyone still only invited is a no-show. Before the window's end
+    only with ``early`` (the desk confirms closing early)."""
+    gs = lock_session(session, session_id)
+    if gs.state == SessionState.closed:
+        raise CallinError("session_closed")
+    if now.astimezone(ZONE).date() < session_day(gs):
+        raise CallinError("too_early")
+    if now < gs.ends_at and not early:
+        raise CallinError("window_open")
+    missing = list(
+        session.scalars(
+            select(Invitation)
+            .options(joinedload(Invitation.citizen))
+            .where(Invitation.session_id == gs.id, Invitation.state == InvitationState.invited)
+            .with_for_update(of=Invitation)
+        )
+    )
+    for inv in missing:
+        inv.state = InvitationState.no_show
+        register_missed(inv.citizen, settings)
+        if inv.obligation_id is not None:
+            release(session.get(Obligation, inv.obligation_id))
+        audit.record(
+            session,
+            actor_kind=ActorKind.staff,
+            actor_id=staff_id,
+            action="callin_no_show",
+            citizen_id=inv.citizen_id,
+            object_type="invitation",
+            object_id=inv.id,
+        )
+    gs.state = SessionState.closed
+    session.flush()
+    return missing
+
+
+def assign_waiting(session: Session, gs: GroupSession, now: datetime) -> list[Assignment]:
+    """Hand waiting citizens (first arrived first) to free caseworkers (free longest first).
+    The caller holds the session lock."""
+    waiting = _waiting(session, gs.id)
+    free = free_caseworkers(session, gs)
+    done: list[Assignment] = []
+    for inv in waiting:
+        if not free:
+            break
+        cw_id = _start(session, inv, free, now)
+        if cw_id is None:
+            break
+        done.append(Assignment(inv, session.get(Caseworker, cw_id)))  # type: ignore[arg-type]
+    return done
+
+
+def free_caseworkers(session: Session, gs: GroupSession) -> list[int]:
+    """Pool members with nobody in progress, the one idle the longest first."""
+    rows = session.execute(
+        select(Invitation.caseworker_id, Invitation.state, Invitation.served_at).where(
+            Invitation.session_id == gs.id, Invitation.caseworker_id.is_not(None)
+        )
+    ).all()
+    busy = {cw for cw, state, _ in rows if state == InvitationState.in_progress}
+    last_done: dict[int, datetime] = {}
+    for cw, state, served_at in rows:
+        if state == InvitationState.served and served_at is not None:
+            last_done[cw] = max(served_at, last_done.get(cw, served_at))
+    pool = sorted(m.caseworker_id for m in gs.pool)
+    free = [cw for cw in pool if cw not in busy]
+    return sorted(free, key=lambda cw: (cw in last_done, last_done.get(cw, gs.starts_at), cw))
+
+
+def _start(session: Session, inv: Invitation, free: list[int], now: datetime) -> int | None:
+    """Give ``inv`` to the first caseworker in ``free`` the database accepts."""
+    for cw_id in list(free):
+        free.remove(cw_id)
+        try:
+            with session.begin_nested():
+                inv.caseworker_id = cw_id
+                inv.state = InvitationState.in_progress
+                inv.started_at = now
+                session.flush()
+        except IntegrityError as exc:
+            if BUSY_INDEX not in str(exc.orig) and "caseworker_id" not in str(exc.orig):
+                raise
+            session.refresh(inv)
+            continue  # busy after all: try the next free caseworker
+        return cw_id
+    return None
+
+
+def _waiting(session: Session, session_id: int) -> list[Invitation]:
+    return list(
+        session.scalars(
+            select(Invitation)
+            .where(Invitation.session_id == session_id, Invitation.state == InvitationState.arrived)
+            .order_by(Invitation.arrived_at, Invitation.id)
+            .with_for_update()
+        )
+    )
+
+
+@dataclass
+class PoolLine:
+    caseworker: Caseworker
+    current: Invitation | None
+    served: int
+
+
+@dataclass
+class Board:
+    session: GroupSession
+    invited: list[Invitation] = field(default_factory=list)
+    waiting: list[Invitation] = field(default_factory=list)
+    in_progress: list[Invitation] = field(default_factory=list)
+    served: list[Invitation] = field(default_factory=list)
+    no_show: list[Invitation] = field(default_factory=list)
+    pool: list[PoolLine] = field(default_factory=list)
+
+
+def board(session: Session, gs: GroupSession, *, name_filter: str = "") -> Board:
+    """What the desk shows: invitees by state and each pool member's current citizen."""
+    result = Board(gs)
+    invitations = session.scalars(
+        select(Invitation)
+        .options(joinedload(Invitation.citizen))
+        .where(Invitation.session_id == gs.id)
+        .order_by(Invitation.arrived_at, Invitation.id)
+    ).all()
+    needle = name_filter.strip().lower()
+    current: dict[int, Invitation] = {}
+    served: dict[int, int] = {}
+    for inv in invitations:
+        if inv.state == InvitationState.invited:
+            if not needle or needle in inv.citizen.name.lower():
+                result.invited.append(inv)
+        elif inv.state == InvitationState.arrived:
+            result.waiting.append(inv)
+        elif inv.state == InvitationState.in_progress:
+            result.in_progress.append(inv)
+            current[inv.caseworker_id or 0] = inv
+        elif inv.state == InvitationState.served:
+            result.served.append(inv)
+            served[inv.caseworker_id or 0] = served.get(inv.caseworker_id or 0, 0) + 1
+        elif inv.state == InvitationState.no_show:
+            result.no_show.append(inv)
+    result.invited.sort(key=lambda i: i.citizen.name)
+    for member in sorted(gs.pool, key=lambda m: m.caseworker.name):
+        cw = member.caseworker
+        result.pool.append(PoolLine(cw, current.get(cw.id), served.get(cw.id, 0)))
+    return result
+
+
+@dataclass
+class QueueView:
+    session: GroupSession
+    current: Invitation | None
+    waiting: int
+    served_by_me: int
+
+
+def queue_for(session: Session, caseworker_id: int, day: date) -> list[QueueView]:
+    """The caseworker's own screen: today's sessions they serve, whom they talk to now."""
+    rows = []
+    sessions = session.scalars(
+        select(GroupSession)
+        .join(GroupSessionCaseworker, GroupSessionCaseworker.session_id == GroupSession.id)
+        .where(GroupSessionCaseworker.caseworker_id == caseworker_id)
+        .order_by(GroupSession.starts_at)
+    )
+    for gs in sessions:
+        if session_day(gs) != day:
+            continue
+        mine = [i for i in gs.invitations if i.caseworker_id == caseworker_id]
+        current = next((i for i in mine if i.state == InvitationState.in_progress), None)
+        waiting = sum(1 for i in gs.invitations if i.state == InvitationState.arrived)
+        served = sum(1 for i in mine if i.state == InvitationState.served)
+        rows.append(QueueView(gs, current, waiting, served))
+    return rows

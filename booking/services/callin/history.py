@@ -1,0 +1,91 @@
+"""Attendance at a group session feeds the citizen's record.
+
+Arrival or no-show updates ``attended_count`` / ``missed_count`` and re-estimates the show
+probability (Beta prior, :func:`booking.services.attendance.estimate_show_probability`); a
+finished conversation becomes a :class:`HeldConversation` and fulfils the obligation through
+:func:`booking.services.obligations.refresh_citizen`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from ...models import ActorKind, Channel, Citizen, HeldConversation, Obligation, ObligationState
+from .. import audit
+from ..attendance import estimate_show_probability
+from ..obligations import refresh_citizen
+from .settings import CallinSettings
+
+
+def target_group(citizen: Citizen) -> str | None:
+    """The citizen's current programme's target group (latest start)."""
+    return citizen.programmes[-1].target_group if citizen.programmes else None
+
+
+def reestimate(citizen: Citizen, settings: CallinSettings) -> float:
+    citizen.show_probability = round(
+        estimate_show_probability(
+            citizen.attended_count,
+            citizen.missed_count,
+            settings.prior_for(target_group(citizen)),
+            settings.prior_strength,
+        ),
+        4,
+    )
+    return citizen.show_probability
+
+
+def register_attended(citizen: Citizen, settings: CallinSettings) -> float:
+    citizen.attended_count += 1
+    return reestimate(citizen, settings)
+
+
+def register_missed(citizen: Citizen, settings: CallinSettings) -> float:
+    citizen.missed_count += 1
+    return reestimate(citizen, settings)
+
+
+def hold_conversation(session: Session, citizen: Citizen, day: date) -> HeldConversation:
+    """Record an in-person conversation held on ``day`` and refresh the obligations."""
+    held = HeldConversation(citizen_id=citizen.id, held_on=day, channel=Channel.in_person)
+    session.add(held)
+    session.flush()
+    session.refresh(citizen, ["conversations"])
+    refresh_citizen(session, citizen, day)
+    return held
+
+
+def mark_booked(obligation: Obligation | None) -> None:
+    if obligation is not None and obligation.state == ObligationState.open:
+        obligation.state = ObligationState.booked
+
+
+def release(obligation: Obligation | None) -> None:
+    """The invitation no longer covers the obligation: it is open again for booking."""
+    if obligation is not None and obligation.state == ObligationState.booked:
+        obligation.state = ObligationState.open
+
+
+def record_seen(
+    session: Session,
+    staff_id: int | None,
+    action: str,
+    citizen_ids: Iterable[int],
+    *,
+    object_type: str,
+    object_id: int | None,
+) -> None:
+    """Audit a view: one entry per citizen shown (who saw which citizen, where)."""
+    for citizen_id in dict.fromkeys(citizen_ids):
+        audit.record(
+            session,
+            actor_kind=ActorKind.staff,
+            actor_id=staff_id,
+            action=action,
+            citizen_id=citizen_id,
+            object_type=object_type,
+            object_id=object_id,
+        )

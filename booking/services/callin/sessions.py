@@ -1,0 +1,278 @@
+"""Plan a group session, size and send the invitation (one letter with an .ics per invitee)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, time
+
+from babel.dates import format_date, format_time
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...db import begin_write
+from ...models import (
+    ActorKind,
+    Caseworker,
+    Citizen,
+    GroupSession,
+    GroupSessionCaseworker,
+    Invitation,
+    Obligation,
+    OutboxChannel,
+    SessionState,
+)
+from .. import audit
+from ..calendar_days import ZONE, local_datetime
+from ..ics import CalendarEvent, calendar_text
+from ..outbox import enqueue
+from .candidates import Candidate, find_candidates
+from .errors import CallinError
+from .history import mark_booked
+from .settings import CallinSettings
+from .sizing import Sizing, evaluate, size_invitation
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    day: date
+    start: time
+    end: time
+    location: str
+    minutes: int
+    caseworker_ids: tuple[int, ...]
+    unit_id: int | None = None
+    overflow_risk: float = 0.10
+
+
+def window_minutes(gs: GroupSession) -> int:
+    return int((gs.ends_at - gs.starts_at).total_seconds() // 60)
+
+
+def capacity(gs: GroupSession) -> int:
+    """Conversations the pool can hold in the window: caseworkers × whole conversations each."""
+    return len(gs.pool) * (window_minutes(gs) // gs.minutes_per_conversation)
+
+
+def session_day(gs: GroupSession) -> date:
+    return gs.starts_at.astimezone(ZONE).date()
+
+
+def plan_session(
+    session: Session, plan: SessionPlan, *, staff_id: int | None, today: date
+) -> GroupSession:
+    """Check the plan and store the session with its pool (state ``planned``)."""
+    if plan.day < today:
+        raise CallinError("day_past")
+    if plan.start >= plan.end:
+        raise CallinError("window_order")
+    if not 5 <= plan.minutes <= 240:
+        raise CallinError("minutes_range")
+    starts = local_datetime(plan.day, plan.start).astimezone(UTC)
+    ends = local_datetime(plan.day, plan.end).astimezone(UTC)
+    if (ends - starts).total_seconds() // 60 < plan.minutes:
+        raise CallinError("window_short", minutes=plan.minutes)
+    location = plan.location.strip()
+    if not location:
+        raise CallinError("location_missing")
+    if not 0 < plan.overflow_risk < 1:
+        raise CallinError("risk_range")
+    ids = sorted(set(plan.caseworker_ids))
+    if not ids:
+        raise CallinError("no_pool")
+    found = list(
+        session.scalars(select(Caseworker).where(Caseworker.id.in_(ids), Caseworker.active))
+    )
+    if len(found) != len(ids):
+        raise CallinError("unknown_caseworker")
+    gs = GroupSession(
+        unit_id=plan.unit_id,
+        starts_at=starts,
+        ends_at=ends,
+        location=location[:200],
+        minutes_per_conversation=plan.minutes,
+        overflow_risk=plan.overflow_risk,
+        state=SessionState.planned,
+        created_by_staff_id=staff_id,
+    )
+    gs.pool = [GroupSessionCaseworker(caseworker_id=cw.id) for cw in found]
+    session.add(gs)
+    session.flush()
+    audit.record(
+        session,
+        actor_kind=ActorKind.staff,
+        actor_id=staff_id,
+        action="callin_session_planned",
+        object_type="group_session",
+        object_id=gs.id,
+        detail={"pool": ids, "capacity": capacity(gs)},
+    )
+    return gs
+
+
+def lock_session(session: Session, session_id: int) -> GroupSession:
+    """Open a write transaction and lock the session row: every change to a session's
+    invitations is serialised by the database (``BEGIN IMMEDIATE`` on SQLite,
+    ``SELECT … FOR UPDATE`` on PostgreSQL)."""
+    begin_write(session)
+    gs = session.scalar(
+        select(GroupSession)
+        .where(GroupSession.id == session_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if gs is None:
+        raise CallinError("no_session")
+    return gs
+
+
+@dataclass
+class InvitePreview:
+    candidates: list[Candidate]
+    sizing: Sizing
+    chosen: int  # how many the staff member asked for (the suggestion unless adjusted)
+    expected: float
+    risk: float
+
+
+def preview(
+    session: Session, gs: GroupSession, settings: CallinSettings, *, count: int | None = None
+) -> InvitePreview:
+    """Candidates in order, the computed number to invite and the figures for ``count``."""
+    candidates = find_candidates(
+        session, session_day(gs), settings, unit_id=gs.unit_id, group_session_id=gs.id
+    )
+    invited = [i.show_probability for i in gs.invitations if i.state.value != "cancelled"]
+    probs = [c.show_probability for c in candidates]
+    sizing = size_invitation(probs, capacity(gs), gs.overflow_risk, invited=invited)
+    chosen = sizing.count if count is None else max(0, min(count, len(candidates)))
+    expected, risk = evaluate([*invited, *probs[:chosen]], capacity(gs))
+    return InvitePreview(candidates, sizing, chosen, float(expected), float(risk))
+
+
+def invite(
+    session: Session,
+    session_id: int,
+    count: int,
+    settings: CallinSettings,
+    *,
+    staff_id: int | None,
+    municipality: str = "Jobcentret",
+) -> list[Invitation]:
+    """Invite the first ``count`` candidates and queue their letters, in one transaction."""
+    gs = lock_session(session, session_id)
+    if gs.state == SessionState.closed:
+        raise CallinError("session_closed")
+    candidates = find_candidates(
+        session, session_day(gs), settings, unit_id=gs.unit_id, group_session_id=gs.id
+    )
+    if not 1 <= count <= len(candidates):
+        raise CallinError("count_range", most=len(candidates))
+    return [
+        invite_citizen(
+            session, gs, c.citizen, c.obligation, staff_id=staff_id, municipality=municipality
+        )
+        for c in candidates[:count]
+    ]
+
+
+def invite_citizen(
+    session: Session,
+    gs: GroupSession,
+    citizen: Citizen,
+    obligation: Obligation | None,
+    *,
+    staff_id: int | None,
+    municipality: str = "Jobcentret",
+) -> Invitation:
+    """One invitation and its letter (the caller holds the session lock)."""
+    invitation = Invitation(
+        session=gs,
+        citizen_id=citizen.id,
+        obligation_id=obligation.id if obligation else None,
+        show_probability=citizen.show_probability,
+        ical_uid=f"callin-{uuid.uuid4()}@rettidig",
+    )
+    session.add(invitation)
+    mark_booked(obligation)
+    session.flush()
+    send_letter(session, gs, invitation, citizen, municipality=municipality)
+    audit.record(
+        session,
+        actor_kind=ActorKind.staff,
+        actor_id=staff_id,
+        action="callin_invited",
+        citizen_id=citizen.id,
+        object_type="invitation",
+        object_id=invitation.id,
+        detail={"session": gs.id},
+    )
+    return invitation
+
+
+def send_letter(
+    session: Session,
+    gs: GroupSession,
+    invitation: Invitation,
+    citizen: Citizen,
+    *,
+    municipality: str = "Jobcentret",
+) -> None:
+    """The call-in letter through the outbox: window, place and an .ics (queued once)."""
+    day = format_date(session_day(gs), "EEEE 'd.' d. MMMM y", locale="da")
+    t0 = format_time(gs.starts_at, "HH:mm", tzinfo=ZONE, locale="da")
+    t1 = format_time(gs.ends_at, "HH:mm", tzinfo=ZONE, locale="da")
+    body = "\n".join(
+        [
+            f"Kære {citizen.name}",
+            "",
+            "Du er indkaldt til en samtale i jobcentret.",
+            "",
+            f"Tid: {day}, mellem kl. {t0} og kl. {t1}",
+            f"Sted: {gs.location}",
+            "",
+            "Det er et fælles indkald: kom når som helst i tidsrummet, og meld dig ved "
+            "skranken. Du taler med den første ledige sagsbehandler. Samtalen varer cirka "
+            f"{gs.minutes_per_conversation} minutter.",
+            "",
+            "Kan du ikke komme, så ring til jobcentret hurtigst muligt, så finder vi en ny tid.",
+            "Den vedhæftede kalenderfil lægger tiden i din kalender.",
+            "",
+            "Venlig hilsen",
+            f"Jobcentret, {municipality}",
+        ]
+    )
+    ics = calendar_text(
+        CalendarEvent(
+            uid=invitation.ical_uid,
+            sequence=0,
+            start=gs.starts_at,
+            end=gs.ends_at,
+            summary="Samtale i jobcentret (fælles indkald)",
+            location=gs.location,
+            description=f"Mød op mellem kl. {t0} og kl. {t1}, og meld dig ved skranken.",
+        )
+    )
+    channel = OutboxChannel.email if citizen.email else OutboxChannel.digital_post
+    enqueue(
+        session,
+        channel=channel,
+        recipient=citizen.email or f"citizen:{citizen.id}",
+        subject=f"Indkaldelse til samtale {day} kl. {t0}–{t1}",
+        body=body,
+        citizen_id=citizen.id,
+        ics=ics,
+        ics_method="REQUEST",
+        dedupe_key=f"callin-letter:{invitation.id}",
+    )
+
+
+def list_sessions(session: Session, *, limit: int = 100) -> list[GroupSession]:
+    """Sessions, the latest window first."""
+    return list(
+        session.scalars(
+            select(GroupSession)
+            .order_by(GroupSession.starts_at.desc(), GroupSession.id.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,1 @@
+"""Rehabilitation-team capacity: meetings, material due dates, assignment and scenarios."""

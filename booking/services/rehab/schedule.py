@@ -1,0 +1,160 @@
+"""Meeting schedules, closures (also from .ics) and material due dates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from icalendar import Calendar
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...models import RehabClosure, RehabMeeting, RehabSchedule
+from ..calendar_days import ZONE, closed_days, is_working_day
+
+
+def material_due(meeting_date: date, lead_days: int, closed: dict[date, str]) -> date:
+    """The day the material must reach the region: meeting − lead days (calendar days),
+    moved back to the previous working day when that falls on a weekend or holiday."""
+    due = meeting_date - timedelta(days=lead_days)
+    while not is_working_day(due, closed):
+        due -= timedelta(days=1)
+    return due
+
+
+def effective_ready(
+    ready: date, meeting_dates: Sequence[date], lead_days: int, closed: dict[date, str]
+) -> date:
+    """The ``ready`` to give the solver so that its rule ``meeting − lead ≥ ready`` admits
+    exactly the meetings whose (working-day) material due date is on or after ``ready``.
+
+    Due dates rise with meeting dates, so the admissible meetings are those from the first one
+    whose due date is ≥ ready; its date − lead is the equivalent threshold.
+    """
+    ordered = sorted(meeting_dates)
+    for meeting_date in ordered:
+        if material_due(meeting_date, lead_days, closed) >= ready:
+            return max(ready, meeting_date - timedelta(days=lead_days))
+    if not ordered:
+        return ready
+    # no meeting can receive the material in time: a threshold after the last one
+    return max(ready, ordered[-1] - timedelta(days=lead_days - 1))
+
+
+def closed_between(start: date, end: date, optional: Sequence[str] = ()) -> dict[date, str]:
+    return closed_days(range(start.year - 1, end.year + 2), optional)
+
+
+def in_closure(day: date, closures: Iterable[RehabClosure]) -> RehabClosure | None:
+    return next((c for c in closures if c.start_date <= day <= c.end_date), None)
+
+
+@dataclass
+class GeneratedMeetings:
+    created: list[RehabMeeting]
+    skipped: list[tuple[date, str]]  # (date, reason in Danish)
+
+
+def generate_meetings(
+    session: Session, start: date, weeks: int, *, optional_closed: Sequence[str] = ()
+) -> GeneratedMeetings:
+    """Create meetings from the schedules for ``weeks`` weeks from ``start``; existing dates
+    are kept; public holidays and closures are skipped (and reported)."""
+    end = start + timedelta(weeks=weeks)
+    holidays = closed_between(start, end, optional_closed)
+    closures = list(session.scalars(select(RehabClosure)))
+    schedules = list(session.scalars(select(RehabSchedule)))
+    existing = set(
+        session.scalars(
+            select(RehabMeeting.date).where(RehabMeeting.date >= start, RehabMeeting.date < end)
+        )
+    )
+    result = GeneratedMeetings([], [])
+    day = start
+    while day < end:
+        for sch in schedules:
+            if sch.weekday != day.weekday() or day < sch.valid_from:
+                continue
+            if sch.valid_to is not None and day > sch.valid_to:
+                continue
+            if day in existing:
+                continue
+            if day in holidays:
+                result.skipped.append((day, holidays[day]))
+                continue
+            closure = in_closure(day, closures)
+            if closure is not None:
+                result.skipped.append((day, closure.reason))
+                continue
+            meeting = RehabMeeting(date=day, capacity=sch.capacity, location=sch.location)
+            session.add(meeting)
+            existing.add(day)
+            result.created.append(meeting)
+        day += timedelta(days=1)
+    session.flush()
+    return result
+
+
+class ClosureImportError(ValueError):
+    """The file is not an iCalendar file; ``message_da`` says so in Danish."""
+
+    def __init__(self, message_da: str) -> None:
+        super().__init__(message_da)
+        self.message_da = message_da
+
+
+def _as_date(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return (value.astimezone(ZONE) if value.tzinfo else value).date()
+    return value
+
+
+def import_closures(session: Session, data: bytes) -> list[RehabClosure]:
+    """Closures from the VEVENTs of an .ics file (all-day DTEND is exclusive); re-importing
+    the same UID updates the closure instead of adding another."""
+    try:
+        calendar = Calendar.from_ical(data)
+    except ValueError:
+        raise ClosureImportError("Filen er ikke en gyldig iCalendar-fil (.ics).") from None
+    imported = []
+    for event in calendar.walk("VEVENT"):
+        start_prop = event.get("DTSTART")
+        if start_prop is None:
+            continue
+        start = _as_date(start_prop.dt)
+        end_prop = event.get("DTEND")
+        if end_prop is None:
+            end = start
+        else:
+            raw_end = end_prop.dt
+            end = _as_date(raw_end)
+            if not isinstance(raw_end, datetime) and end > start:
+                end -= timedelta(days=1)  # all-day DTEND is the day after
+        uid = str(event.get("UID") or "") or None
+        reason = str(event.get("SUMMARY") or "Lukket")[:200]
+        closure = None
+        if uid:
+            closure = session.scalar(select(RehabClosure).where(RehabClosure.ics_uid == uid))
+        if closure is None:
+            closure = RehabClosure(ics_uid=uid, start_date=start, end_date=end, reason=reason)
+            session.add(closure)
+        else:
+            closure.start_date, closure.end_date, closure.reason = start, end, reason
+        imported.append(closure)
+    if not imported:
+        raise ClosureImportError("Filen indeholder ingen begivenheder (VEVENT).")
+    session.flush()
+    return imported
+
+
+def cancel_meetings_in_closures(session: Session, today: date) -> list[RehabMeeting]:
+    """Meetings from today on that fall in a closure and hold no case are removed."""
+    closures = list(session.scalars(select(RehabClosure)))
+    removed = []
+    for meeting in session.scalars(select(RehabMeeting).where(RehabMeeting.date >= today)):
+        if in_closure(meeting.date, closures) and not meeting.cases:
+            session.delete(meeting)
+            removed.append(meeting)
+    session.flush()
+    return removed

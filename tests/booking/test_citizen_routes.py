@@ -1,0 +1,208 @@
+"""The citizen's pages through the Flask test client: see, filter, book, rebook, cancel, and
+clear Danish answers (never a 500) to bad input, late changes and closed self-booking."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from booking.db import db
+from booking.models import AuditEntry, Booking, BookingState, Obligation, ObligationState
+from booking.services.accounts import citizen_link_token
+from booking.services.central import central_booking_list
+from tests import factories
+from tests.conftest import make_app
+
+from .conftest import add_obligation, build_world, today
+
+
+@pytest.fixture
+def session(app):
+    """The test's own session, without holding an app context (the client's requests must get
+    their own context and session, as in production)."""
+    with app.app_context():
+        s = db.new_session()
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def _login(app, client, citizen) -> None:
+    token = citizen_link_token(app.config["SECRET_KEY"], citizen)
+    assert client.get(f"/b/{token}").status_code == 302
+
+
+def _key(html: str) -> str:
+    return re.search(r'name="request_key"[^>]*value="([^"]+)"', html).group(1)
+
+
+def _bookings(session) -> int:
+    session.rollback()
+    return session.scalar(
+        select(func.count(Booking.id)).where(Booking.state == BookingState.booked)
+    )
+
+
+def test_citizen_sees_deadline_and_books_a_phone_time(app, client, session, world):
+    _login(app, client, world.citizen)
+    home = client.get("/borger/")
+    assert "Du skal have en samtale senest" in home.text
+    assert "Vælg en tid" in home.text
+    page = client.get(f"/borger/samtale/{world.ob.id}?kanal=phone")
+    assert page.status_code == 200
+    ids = re.findall(r'name="slot" id="slot-(\d+)"', page.text)
+    assert ids == [str(world.slots[1].id), str(world.slots[2].id)]  # phone only, earliest first
+    key = _key(page.text)
+    form = {"slot": str(world.slots[2].id), "request_key": key}
+    done = client.post(f"/borger/samtale/{world.ob.id}/book", data=form)
+    assert done.status_code == 302
+    confirmation = client.get(done.headers["Location"])
+    assert "Din samtale er booket" in confirmation.text
+    assert "Jobcentret ringer til dig" in confirmation.text
+    assert "Hent kalenderfil (.ics)" in confirmation.text
+    # double submit, refresh or back: the same key never books twice
+    again = client.post(f"/borger/samtale/{world.ob.id}/book", data=form)
+    assert again.status_code == 302 and again.headers["Location"] == done.headers["Location"]
+    assert _bookings(session) == 1
+    booking = session.scalar(select(Booking))
+    ics = client.get(f"/borger/booking/{booking.id}/kalender.ics")
+    assert ics.mimetype == "text/calendar" and "attachment" in ics.headers["Content-Disposition"]
+    assert "BEGIN:VEVENT" in ics.text and booking.ical_uid in ics.text
+    session.refresh(world.ob)
+    assert world.ob.state == ObligationState.booked
+
+
+def test_rebook_and_cancel_through_the_pages(app, client, session, world):
+    _login(app, client, world.citizen)
+    page = client.get(f"/borger/samtale/{world.ob.id}")
+    client.post(
+        f"/borger/samtale/{world.ob.id}/book",
+        data={"slot": str(world.slots[1].id), "request_key": _key(page.text)},
+    )
+    booking = session.scalar(select(Booking))
+    move = client.get(f"/borger/booking/{booking.id}/flyt")
+    assert "Flyt din samtale" in move.text
+    assert f'id="slot-{world.slots[1].id}"' not in move.text
+    moved = client.post(
+        f"/borger/booking/{booking.id}/flyt",
+        data={"slot": str(world.slots[3].id), "request_key": _key(move.text)},
+    )
+    assert moved.status_code == 302 and "vist=flyttet" in moved.headers["Location"]
+    session.rollback()  # end the test's read snapshot (WAL)
+    session.refresh(booking)
+    assert booking.slot_id == world.slots[3].id and booking.ical_sequence == 1
+    confirm = client.get(f"/borger/booking/{booking.id}/aflys")
+    assert "Ja, aflys samtalen" in confirm.text
+    gone = client.post(f"/borger/booking/{booking.id}/aflys", data={})
+    assert gone.status_code == 302
+    home = client.get("/borger/")
+    assert "Din samtale er aflyst" in home.text and "Vælg en tid" in home.text
+    session.rollback()  # end the test's read snapshot (WAL)
+    session.refresh(booking)
+    session.refresh(world.ob)
+    assert booking.state == BookingState.cancelled and world.ob.state == ObligationState.open
+    actions = set(session.scalars(select(AuditEntry.action)))
+    assert {"booking_created", "booking_moved", "booking_cancelled"} <= actions
+
+
+def test_bad_input_gets_a_danish_message_and_changes_nothing(app, client, session, world):
+    _login(app, client, world.citizen)
+    url = f"/borger/samtale/{world.ob.id}/book"
+    for data in ({}, {"slot": "abc"}, {"slot": str(world.slots[5].id)}, {"slot": "999999"}):
+        answer = client.post(url, data=data)
+        assert answer.status_code == 422, data
+        assert 'role="alert"' in answer.text
+        assert "Vælg en" in answer.text or "kan ikke bookes" in answer.text
+    bad_filter = client.get(f"/borger/samtale/{world.ob.id}?kanal=fax&uge=nej")
+    assert bad_filter.status_code == 200 and "Vælg en af de viste fremmødeformer" in bad_filter.text
+    assert _bookings(session) == 0
+    other = factories.citizen(session, world.unit, cw=world.cw)
+    foreign = add_obligation(session, other)
+    session.commit()
+    assert client.get(f"/borger/samtale/{foreign.id}").status_code == 404
+
+
+def test_taken_slot_says_so_with_alternatives(app, client, session, world):
+    rival = factories.citizen(session, world.unit, cw=world.cw)
+    rival_ob = add_obligation(session, rival)
+    session.commit()
+    _login(app, client, world.citizen)
+    page = client.get(f"/borger/samtale/{world.ob.id}")
+    rival_client = app.test_client()
+    _login(app, rival_client, rival)
+    rival_page = rival_client.get(f"/borger/samtale/{rival_ob.id}")
+    rival_client.post(
+        f"/borger/samtale/{rival_ob.id}/book",
+        data={"slot": str(world.slots[2].id), "request_key": _key(rival_page.text)},
+    )
+    lost = client.post(
+        f"/borger/samtale/{world.ob.id}/book",
+        data={"slot": str(world.slots[2].id), "request_key": _key(page.text)},
+    )
+    assert lost.status_code == 409
+    assert "Tiden er lige blevet taget" in lost.text
+    assert "Nærmeste ledige tider" in lost.text
+    assert _bookings(session) == 1
+
+
+def test_after_the_cutoff_the_booking_cannot_be_changed(app, client, session, world, settings):
+    settings["booking"]["cancellation_cutoff_hours"] = 24 * 30
+    _login(app, client, world.citizen)
+    page = client.get(f"/borger/samtale/{world.ob.id}")
+    client.post(
+        f"/borger/samtale/{world.ob.id}/book",
+        data={"slot": str(world.slots[1].id), "request_key": _key(page.text)},
+    )
+    booking = session.scalar(select(Booking))
+    view = client.get(f"/borger/booking/{booking.id}")
+    assert "kan ikke flyttes eller aflyses her" in view.text
+    assert client.post(f"/borger/booking/{booking.id}/aflys").status_code == 302
+    session.rollback()  # end the test's read snapshot (WAL)
+    session.refresh(booking)
+    assert booking.state == BookingState.booked
+
+
+def test_no_dead_ends_deadline_passed_and_no_slots(app, client, session, world, settings):
+    late = add_obligation(session, world.citizen, earliest=-20, deadline=5, sequence=1)
+    world.ob.pool = "caseworker"
+    session.commit()
+    _login(app, client, world.citizen)
+    home = client.get("/borger/")
+    assert "Fristen for selv at booke er overskredet" in home.text
+    page = client.get(f"/borger/samtale/{late.id}")
+    assert page.status_code == 200 and "Jobcentret booker en tid til dig" in page.text
+    # a citizen whose caseworker has no free time before the deadline
+    lonely = factories.citizen(session, world.unit, cw=world.other_cw)
+    lonely.channels = ["video"]
+    empty = add_obligation(session, lonely, earliest=-1, deadline=20)
+    session.commit()
+    lonely_client = app.test_client()
+    _login(app, lonely_client, lonely)
+    assert "Der er ingen ledige tider, du selv kan booke" in lonely_client.get("/borger/").text
+    items = central_booking_list(session, today(), local_days=8)
+    reasons = {item.obligation.id: item.reason for item in items}
+    assert reasons[late.id] == "deadline_passed" and reasons[empty.id] == "no_slots"
+    assert world.ob.id not in reasons
+
+
+def test_csrf_is_required_on_booking(tmp_path):
+    app = make_app(
+        f"sqlite:///{tmp_path / 'csrf.sqlite3'}",
+        flask={"TESTING": True, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False},
+    )
+    with app.app_context():
+        s = db.new_session()
+    world = build_world(s)
+    client = app.test_client()
+    _login(app, client, world.citizen)
+    answer = client.post(
+        f"/borger/samtale/{world.ob.id}/book", data={"slot": str(world.slots[1].id)}
+    )
+    assert answer.status_code == 400 and "Formularen var udløbet" in answer.text
+    s.rollback()
+    assert s.scalar(select(func.count(Booking.id))) == 0
+    assert s.scalar(select(func.count(Obligation.id))) == 1
+    s.close()
