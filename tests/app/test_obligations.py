@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from booking.models import (
-    GroupSession, HeldConversation, Invitation, InvitationState, ObligationState,
+    GroupSession,
+    HeldConversation,
+    Invitation,
+    InvitationState,
+    ObligationState,
 )
 from booking.services.obligations import open_obligations, refresh_citizen
 from tests import factories
