@@ -10,8 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from solver import SolverSettings
-
 from .. import rules
 from ..models import (
     Absence,
@@ -23,9 +21,6 @@ from ..models import (
     HeldConversation,
     ObligationState,
     Programme,
-    RehabCase,
-    RehabCaseState,
-    RehabSchedule,
     Role,
     Slot,
     StaffUser,
@@ -36,9 +31,8 @@ from . import accounts, demo_data
 from .attendance import estimate_show_probability
 from .calendar_days import ZONE, closed_days, local_datetime, week_monday
 from .callin.demo import add_demo_session
+from .demo_rehab import demo_rehab
 from .obligations import BOOKABLE_KINDS, open_obligations, refresh_citizen
-from .rehab.assign import replan
-from .rehab.schedule import generate_meetings
 from .rulesets import sync_rule_sets
 from .security import Passwords, cpr_digest
 from .slots import publish_slots
@@ -87,7 +81,7 @@ def build_demo(
     for cw in caseworkers:
         publish_slots(session, cw, start, end, optional_closed=opts.optional_closed)
     booked = _bookings(session, rng, citizens, opts)
-    meetings, cases = _rehab(session, rng, citizens, closed, opts)
+    meetings, cases = demo_rehab(session, rng, citizens, closed, opts)
     session.flush()
     invited = add_demo_session(session, opts.today)  # a group call-in today (fælles indkald)
     result.citizen_ids = _showcase(session, citizens, opts.today)
@@ -348,55 +342,6 @@ def _bookings(
             break  # only the next obligation is bookable now
     session.flush()
     return count
-
-
-def _rehab(
-    session: Session,
-    rng: random.Random,
-    citizens: list[Citizen],
-    closed: dict[date, str],
-    opts: DemoOptions,
-) -> tuple[int, int]:
-    """Tuesday and Thursday meetings, job-clarification cases, a few forecast cases, a plan."""
-    first = week_monday(opts.today) - timedelta(weeks=4)
-    for weekday in (1, 3):
-        session.add(RehabSchedule(weekday=weekday, capacity=opts.rehab_capacity,
-                                  location="Rehabiliteringsteamet, Rådhuset", valid_from=first))
-    session.flush()
-    made = generate_meetings(session, first, opts.weeks + 4, optional_closed=opts.optional_closed)
-    cases = 0
-    for citizen in citizens:
-        programme = citizen.programmes[0]
-        if programme.target_group != "job_clarification":
-            continue
-        rule_set = rules.load_rule_set(programme.rule_set_code)
-        deadline = rules.rehab_presentation_deadline(
-            rule_set, rules.TargetGroup.JOB_CLARIFICATION, programme.start_date
-        ) or programme.start_date + timedelta(weeks=4)
-        state = (
-            RehabCaseState.presented
-            if deadline < opts.today - timedelta(days=7)
-            else RehabCaseState.open
-        )
-        session.add(RehabCase(
-            citizen_id=citizen.id, programme_id=programme.id,
-            ready_date=programme.start_date + timedelta(days=rng.randint(3, 10)),
-            deadline=deadline, state=state,
-        ))
-        cases += 1
-    # sickness-benefit cases nearing transition: expected job-clarification starts
-    nearing = [c for c in citizens if c.programmes[0].target_group == "insured_unemployed"]
-    for citizen in rng.sample(nearing, min(6, len(nearing))):
-        start = opts.today + timedelta(days=rng.randint(3, 20))
-        session.add(RehabCase(
-            citizen_id=citizen.id, ready_date=start + timedelta(days=7),
-            deadline=start + timedelta(weeks=4), state=RehabCaseState.forecast,
-        ))
-        cases += 1
-    session.flush()
-    replan(session, opts.today, lead_days=opts.rehab_lead_days, closed=closed,
-           settings=SolverSettings(time_limit_s=10, num_workers=1))
-    return len(made.created), cases
 
 
 def _showcase(session: Session, citizens: list[Citizen], today: date) -> list[int]:
