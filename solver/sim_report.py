@@ -1,0 +1,205 @@
+"""Figures across seeds: means with 95 % confidence intervals, the text table, the SVG plot.
+
+Confidence intervals are across seeds: mean ± t(0.975, n−1) · s / √n (Student t, one value per
+seed and policy). Differences between two policies are paired by seed (common random numbers),
+so their intervals are those of the per-seed differences.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+
+T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
+        9: 2.262, 10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120,
+        17: 2.110, 18: 2.101, 19: 2.093, 20: 2.086, 25: 2.060, 30: 2.042, 40: 2.021, 60: 2.000,
+        120: 1.980}
+COLOURS = {"today": "#c0392b", "edf": "#e67e22", "solver": "#2471a3", "clairvoyant": "#7f8c8d"}
+
+
+def t975(df: int) -> float:
+    if df <= 0:
+        return float("nan")
+    keys = sorted(T975)
+    for k in keys:
+        if df <= k:
+            return T975[k]
+    return 1.960
+
+
+def ci(values: list[float]) -> dict[str, float]:
+    n = len(values)
+    mean = sum(values) / n if n else float("nan")
+    if n < 2:
+        return {"mean": mean, "lo": mean, "hi": mean, "n": n}
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    half = t975(n - 1) * sd / math.sqrt(n)
+    return {"mean": mean, "lo": mean - half, "hi": mean + half, "n": n}
+
+
+def _share(a: float, b: float) -> float:
+    return a / b if b else 1.0
+
+
+def summarise(scenario: Any, runs: dict[str, list[dict]], weeks: int,
+              seeds: list[int]) -> dict[str, Any]:
+    groups = sorted({g for rs in runs.values() for r in rs for g in r["due"]})
+    out: dict[str, Any] = {"scenario": scenario.name, "weeks": weeks, "seeds": seeds,
+                           "confidence_interval": "95 %, across seeds, Student t (n-1 df)",
+                           "policies": {}}
+    per_seed_all: dict[str, list[float]] = {}
+    for name, rs in runs.items():
+        all_share = [_share(sum(r["on_time"].values()), sum(r["due"].values())) for r in rs]
+        per_seed_all[name] = all_share
+        attempts = [r["held"] + r["missed"] + r["turned_away"] for r in rs]
+        replans = [x for r in rs for x in r["replan_seconds"]]
+        weekly = [x for r in rs for x in r["plan_seconds"]]
+        out["policies"][name] = {
+            "on_time": {"all": ci(all_share), **{
+                g: ci([_share(r["on_time"].get(g, 0), r["due"].get(g, 0)) for r in rs])
+                for g in groups}},
+            "due_per_run": ci([sum(r["due"].values()) for r in rs])["mean"],
+            "rehab_on_time": ci([_share(r["rehab_on_time"], r["rehab_due"]) for r in rs]),
+            "rehab_due_per_run": ci([r["rehab_due"] for r in rs])["mean"],
+            "utilisation": ci([_share(r["held"], r["seats"]) for r in rs]),
+            "no_show_rate": ci([_share(r["missed"], a) for r, a in zip(rs, attempts,
+                                                                        strict=True)]),
+            "late_days": ci([r["late_days"] for r in rs]),
+            "rehab_late_days": ci([r["rehab_late_days"] for r in rs]),
+            "turned_away": ci([r["turned_away"] for r in rs])["mean"],
+            "sick_cancelled": ci([r["sick_cancelled"] for r in rs])["mean"],
+            "plan_seconds_per_week": {"mean": _mean(weekly), "max": max(weekly, default=0.0)},
+            "replan_seconds": {"mean": _mean(replans), "max": max(replans, default=0.0),
+                               "count": len(replans)},
+            "weekly_on_time": [
+                _mean([_share(r["weekly_on_time"][w], r["weekly_due"][w]) for r in rs])
+                for w in range(weeks)],
+            "plans_checked": sum(r["plans_checked"] for r in rs),
+            "broken_rules": sum(len(r["broken"]) for r in rs),
+        }
+    first = next(iter(runs.values()))
+    out["load"] = {
+        "demand_over_capacity": ci([r["expected_attempts"] / max(1, r["seats"])
+                                    for r in first])["mean"],
+        "conversations_due_over_capacity": ci([sum(r["due"].values()) / max(1, r["seats"])
+                                               for r in first])["mean"],
+        "mean_show_probability": ci([r["mean_show"] for r in first])["mean"],
+    }
+    comp: dict[str, Any] = {}
+    if "solver" in runs and "today" in runs:
+        comp["solver_minus_today_pp"] = ci([100 * (a - b) for a, b in zip(
+            per_seed_all["solver"], per_seed_all["today"], strict=True)])
+    if {"solver", "edf", "clairvoyant"} <= set(runs):
+        s, e, c = (_mean(per_seed_all[k]) for k in ("solver", "edf", "clairvoyant"))
+        comp["gap_closed"] = (s - e) / (c - e) if c > e else float("nan")
+        comp["solver_minus_edf_pp"] = ci([100 * (a - b) for a, b in zip(
+            per_seed_all["solver"], per_seed_all["edf"], strict=True)])
+    if "clairvoyant" in runs:
+        comp["clairvoyant_below_a_policy_in_seeds"] = sum(
+            1 for name in runs for i in range(len(seeds))
+            if per_seed_all["clairvoyant"][i] < per_seed_all[name][i] - 1e-12)
+    out["comparisons"] = comp
+    return out
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def _pct(c: dict[str, float]) -> str:
+    return f"{100 * c['mean']:5.1f} [{100 * c['lo']:5.1f}, {100 * c['hi']:5.1f}]"
+
+
+def table(summary: dict[str, Any]) -> str:
+    pol = summary["policies"]
+    groups = [g for g in next(iter(pol.values()))["on_time"] if g != "all"]
+    load = summary["load"]
+    lines = [f"scenario {summary['scenario']}: {summary['weeks']} weeks, "
+             f"{len(summary['seeds'])} seeds; demand/capacity {load['demand_over_capacity']:.2f}"
+             f" (expected attempts sum(1/p) of the conversations due / seats); mean show"
+             f" probability {load['mean_show_probability']:.2f}; 95 % CI across seeds (Student t)",
+             ""]
+    head = f"{'on time %':<22}" + "".join(f"{name:>24}" for name in pol)
+    lines += [head, "-" * len(head)]
+    for g in ["all", *groups]:
+        lines.append(f"{g:<22}" + "".join(f"{_pct(p['on_time'][g]):>24}" for p in pol.values()))
+    lines.append(f"{'rehab cases':<22}" + "".join(f"{_pct(p['rehab_on_time']):>24}"
+                                                  for p in pol.values()))
+    rows = [
+        ("utilisation %", lambda p: _pct(p["utilisation"])),
+        ("no-shows % attempts", lambda p: _pct(p["no_show_rate"])),
+        ("late days (total)", lambda p: f"{p['late_days']['mean']:.0f} ± "
+                                        f"{p['late_days']['hi'] - p['late_days']['mean']:.0f}"),
+        ("rehab late days", lambda p: f"{p['rehab_late_days']['mean']:.0f}"),
+        ("turned away (group)", lambda p: f"{p['turned_away']:.1f}"),
+        ("plan s/week mean|max", lambda p: f"{p['plan_seconds_per_week']['mean']:.2f} | "
+                                           f"{p['plan_seconds_per_week']['max']:.2f}"),
+        ("re-plan s mean|max", lambda p: (f"{p['replan_seconds']['mean']:.2f} | "
+                                          f"{p['replan_seconds']['max']:.2f}")
+         if p["replan_seconds"]["count"] else "-"),
+    ]
+    for label, fmt in rows:
+        lines.append(f"{label:<22}" + "".join(f"{fmt(p):>24}" for p in pol.values()))
+    comp = summary.get("comparisons", {})
+    if "solver_minus_today_pp" in comp:
+        c = comp["solver_minus_today_pp"]
+        lines.append(f"\nsolver - today: {c['mean']:+.1f} pp [{c['lo']:+.1f}, {c['hi']:+.1f}]"
+                     " (paired by seed)")
+    if "gap_closed" in comp:
+        c = comp["solver_minus_edf_pp"]
+        lines.append(f"solver - edf: {c['mean']:+.1f} pp [{c['lo']:+.1f}, {c['hi']:+.1f}]; "
+                     f"gap edf -> clairvoyant closed by the solver: "
+                     f"{100 * comp['gap_closed']:.0f} %")
+    if "clairvoyant_below_a_policy_in_seeds" in comp:
+        lines.append("clairvoyant below a policy (seed, policy pairs): "
+                     f"{comp['clairvoyant_below_a_policy_in_seeds']}")
+    if "wall_seconds" in summary:
+        lines.append(f"wall time {summary['wall_seconds']} s")
+    return "\n".join(lines)
+
+
+def svg_plot(summary: dict[str, Any], width: int = 720, height: int = 360) -> str:
+    """Weekly on-time share per policy (mean over seeds), hand-written SVG."""
+    pol = summary["policies"]
+    weeks = summary["weeks"]
+    left, right, top, bottom = 56, 130, 34, 44
+    w, h = width - left - right, height - top - bottom
+    lowest = min((v for p in pol.values() for v in p["weekly_on_time"]), default=0.5)
+    y0 = max(0.0, math.floor(lowest * 10) / 10 - 0.05)
+
+    def x(i: float) -> float:
+        return left + (w * i / max(1, weeks - 1))
+
+    def y(v: float) -> float:
+        return top + h * (1 - (v - y0) / (1 - y0))
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+           '<rect width="100%" height="100%" fill="white"/>',
+           f'<text x="{left}" y="20" font-size="14">{escape(summary["scenario"])}: '
+           f'conversations on time per week (mean of {len(summary["seeds"])} seeds)</text>']
+    steps = round((1 - y0) / 0.05)
+    for k in range(steps + 1):
+        v = y0 + k * 0.05
+        out.append(f'<line x1="{left}" x2="{left + w}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
+                   f'stroke="#ddd"/><text x="{left - 6}" y="{y(v) + 4:.1f}" '
+                   f'text-anchor="end">{100 * v:.0f} %</text>')
+    for i in range(0, weeks, max(1, weeks // 13)):
+        out.append(f'<text x="{x(i):.1f}" y="{top + h + 16}" text-anchor="middle">{i + 1}'
+                   '</text>')
+    out.append(f'<text x="{left + w / 2}" y="{height - 8}" text-anchor="middle">'
+               'week (by deadline)</text>')
+    out.append(f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" '
+               'stroke="#888"/>')
+    for j, (name, p) in enumerate(pol.items()):
+        colour = COLOURS.get(name, "#333")
+        pts = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(p["weekly_on_time"]))
+        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{pts}"/>')
+        ly = top + 14 + 20 * j
+        out.append(f'<line x1="{left + w + 12}" x2="{left + w + 32}" y1="{ly}" y2="{ly}" '
+                   f'stroke="{colour}" stroke-width="2"/><text x="{left + w + 38}" '
+                   f'y="{ly + 4}">{escape(name)} {100 * p["on_time"]["all"]["mean"]:.1f} %'
+                   '</text>')
+    out.append("</svg>\n")
+    return "\n".join(out)
