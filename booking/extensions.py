@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import request, session
+from flask import has_request_context, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
 LOCALES = ("da", "en")
@@ -17,12 +17,15 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def select_locale() -> str:
+    """Danish first: English only when chosen with the switch (kept in the session) or, for a
+    citizen, set as their language; the browser's Accept-Language does not decide."""
     chosen = session.get("lang")
     if chosen in LOCALES:
         return chosen
-    # Danish first: only a browser that prefers English over Danish gets English.
-    best = request.accept_languages.best_match(LOCALES, default="da") if request else "da"
-    return best or "da"
+    user = current_user if has_request_context() else None
+    if getattr(user, "kind", None) == "citizen" and user.language in LOCALES:
+        return user.language
+    return "da"
 
 
 babel = Babel()

@@ -90,6 +90,11 @@ def _register_errors(app: Flask) -> None:
         return render(500)
 
 
+def _pattern(danish: str, english: str) -> str:
+    """Date patterns per interface language (Danish writes "12. marts", English "12 March")."""
+    return english if select_locale() == "en" else danish
+
+
 def _register_template_helpers(app: Flask) -> None:
     zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
 
@@ -98,16 +103,20 @@ def _register_template_helpers(app: Flask) -> None:
             return ""
         if isinstance(value, datetime):
             value = value.astimezone(zone).date()
-        return format_date(value, "EEEE d. MMMM y")
+        return format_date(value, _pattern("EEEE d. MMMM y", "EEEE d MMMM y"))
 
     def short_date(value: date | None) -> str:
-        return format_date(value, "d. MMM y") if value else ""
+        return format_date(value, _pattern("d. MMM y", "d MMM y")) if value else ""
 
     def local_time(value: datetime | None) -> str:
         return format_datetime(value, "HH:mm") if value else ""
 
     def local_datetime(value: datetime | None) -> str:
-        return format_datetime(value, "EEEE d. MMMM y 'kl.' HH:mm") if value else ""
+        if value is None:
+            return ""
+        return format_datetime(
+            value, _pattern("EEEE d. MMMM y 'kl.' HH:mm", "EEEE d MMMM y 'at' HH:mm")
+        )
 
     app.jinja_env.filters.update(
         long_date=long_date,

@@ -115,3 +115,23 @@ def test_api_obligations_for_staff(demo_app):
     assert data["citizen"]["cpr"].endswith("-xxxx")
     assert all({"earliest", "deadline", "channels"} <= set(o) for o in data["obligations"])
     assert client.get("/api/v1/citizens/999999/obligations").status_code == 404
+
+
+def test_danish_first_even_for_an_english_browser(demo_app):
+    page = demo_app.test_client().get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert 'lang="da"' in page.text and "Velkommen" in page.text
+
+
+def test_dates_follow_the_interface_language(demo_app):
+    from datetime import date
+
+    from flask import render_template_string, session
+
+    def render(lang: str | None) -> str:
+        with demo_app.test_request_context("/"):
+            if lang:
+                session["lang"] = lang
+            return render_template_string("{{ d|long_date }}", d=date(2027, 3, 12))
+
+    assert render(None) == "fredag 12. marts 2027"
+    assert render("en") == "Friday 12 March 2027"
