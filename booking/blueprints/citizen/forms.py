@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
+from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 CHANNEL_LABELS = {
@@ -20,8 +21,8 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    kanal = RadioField(_l("Fremmødeform"), choices=[("", _l("Alle"))], default="")
-    uge = SelectField(_l("Uge"), choices=[("", _l("Alle uger"))], default="")
+    kanal = RadioField(_l("Fremmødeform"), choices=[SelectChoice("", _l("Alle"))], default="")
+    uge = SelectField(_l("Uge"), choices=[SelectChoice("", _l("Alle uger"))], default="")
     vis = SubmitField(_l("Vis tider"))
 
 

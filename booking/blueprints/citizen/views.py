@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields import SelectChoice
 
 from ...db import begin_write, db
 from ...models import ActorKind, Booking, BookingState, Citizen, Obligation, ObligationState
@@ -102,10 +103,12 @@ def home():  # type: ignore[no-untyped-def]
 def _filters(citizen: Citizen, ob: Obligation, until: date, today: date):  # type: ignore[no-untyped-def]
     form = FilterForm(formdata=request.args)
     channels = allowed_channels(ob, citizen)
-    form.kanal.choices = [("", _("Alle"))] + [(c, str(CHANNEL_LABELS[c])) for c in channels]
+    form.kanal.choices = [SelectChoice("", _("Alle"))] + [
+        SelectChoice(c, str(CHANNEL_LABELS[c])) for c in channels
+    ]
     weeks = weeks_with_slots(db.session, citizen, ob, until=until, today=today)
-    form.uge.choices = [("", _("Alle uger"))] + [
-        (
+    form.uge.choices = [SelectChoice("", _("Alle uger"))] + [
+        SelectChoice(
             monday.isoformat(),
             _("Uge %(n)s (fra %(date)s)", n=monday.isocalendar()[1], date=_short(monday)),
         )
