@@ -14,10 +14,10 @@ install: $(PY)
 
 demo: install
 	$(VENV)/bin/flask --app booking demo --reset
-	$(VENV)/bin/flask --app booking run --host 127.0.0.1 --port 5000
+	VENV=$(VENV) scripts/serve
 
 serve: install
-	$(VENV)/bin/flask --app booking run --host 127.0.0.1 --port 5000
+	VENV=$(VENV) scripts/serve
 
 install-test: $(PY)
 	$(PIP) install -e ".[test]"

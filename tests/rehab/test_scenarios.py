@@ -82,7 +82,9 @@ def test_bad_scenario_input_gets_a_danish_message(form, field, message):
 def _stored(session, name, **kw) -> RehabScenario:
     params = ScenarioParams(start=START, weeks=6, runs=1, **kw)
     scenario = scenarios.create(session, name, params, staff_id=None)
-    scenarios.run(session, scenario, settings=SETTINGS)
+    session.commit()  # as the web request does before it enqueues the projection
+    scenarios.run(session, scenario.id, settings=SETTINGS)
+    session.commit()
     return scenario
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import solver
 
-from ...models import RehabScenario
+from ...db import begin_write
 from ..clock import today_local
 from . import assign, scenarios
 from .schedule import closed_between
@@ -22,6 +22,7 @@ def solver_settings(settings: dict[str, Any]) -> solver.SolverSettings:
 
 def replan_rehab(session: Any, settings: dict[str, Any], today: date | None = None) -> dict:
     today = today or today_local()
+    begin_write(session)  # read, solve (about a second) and write under one write lock
     closed = closed_between(
         today - timedelta(days=60),
         today + timedelta(days=400),
@@ -39,12 +40,9 @@ def replan_rehab(session: Any, settings: dict[str, Any], today: date | None = No
 
 
 def run_scenario(session: Any, settings: dict[str, Any], scenario_id: int) -> None:
-    scenario = session.get(RehabScenario, scenario_id)
-    if scenario is None:
-        return
     scenarios.run(
         session,
-        scenario,
+        scenario_id,
         settings=solver_settings(settings),
         optional_closed=tuple(settings["calendar"]["optional_closed"]),
     )

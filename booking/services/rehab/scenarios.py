@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 import solver
 
+from ...db import begin_write
 from ...models import ActorKind, Programme, RehabScenario
 from .. import audit
 from ..calendar_days import week_monday
@@ -122,19 +123,31 @@ def create(
 
 def run(
     session: Session,
-    scenario: RehabScenario,
+    scenario_id: int,
     *,
     settings: solver.SolverSettings,
     optional_closed: tuple[str, ...] = (),
 ) -> None:
-    """Project the scenario (same solver as the live plan) and store the figures."""
+    """Project the scenario (same solver as the live plan) and store the figures.
+
+    The projection takes seconds, so it runs with no transaction open; the result is written
+    in a short write transaction of its own (SQLite: BEGIN IMMEDIATE).
+    """
+    scenario = session.get(RehabScenario, scenario_id)
+    if scenario is None:
+        return
     params = params_from_json(scenario.params)
+    session.rollback()
     closed = closed_between(
         params.start - timedelta(weeks=8),
         params.start + timedelta(weeks=params.weeks + 10),
         optional_closed,
     )
-    scenario.result = project(params, closed, settings).to_json()
+    result = project(params, closed, settings).to_json()
+    begin_write(session)
+    scenario = session.get(RehabScenario, scenario_id)
+    if scenario is not None:
+        scenario.result = result
     session.flush()
 
 
