@@ -78,11 +78,13 @@ def case_lines(
 
 
 def material_alerts(lines: list[CaseLine], today: date, alert_days: int) -> list[CaseLine]:
-    """Assigned cases whose material is still in preparation and due within ``alert_days``."""
-    return [
+    """Assigned cases whose material is still in preparation and due within ``alert_days``,
+    soonest first."""
+    due = [
         line
         for line in lines
         if line.material_due is not None
         and line.case.material_state == MaterialState.preparing
         and line.material_due <= today + timedelta(days=alert_days)
     ]
+    return sorted(due, key=lambda line: (line.material_due, line.case.id))
