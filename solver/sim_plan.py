@@ -60,7 +60,8 @@ class _Builder:
             self.inst.seats[seat.id] = seat
             self.data["slots"].append({"id": seat.id, "caseworker": seat.cw,
                                        "start": _start(seat.day, seat.time),
-                                       "minutes": seat.minutes, "channel": seat.channel})
+                                       "minutes": seat.minutes, "channel": seat.channel,
+                                       "capacity": 2 if seat.extra is not None else 1})
         return seat.id
 
     def session(self, sess: Session, capacity: int) -> str:
@@ -100,7 +101,14 @@ class _Builder:
         self.data["bookings"].append({"conversation": conv, "slot": slot, "locked": locked})
 
     def rehab(self, day: dt.date, horizon_days: int, cases: list[Case],
-              sent: dict[Meeting, int]) -> None:
+              sent: dict[Meeting, int], shift: int = 0) -> None:
+        """Meetings from `day` on and the open cases. `shift`: the instance's `today` is this
+        many days after `day` (the call-in notice of the conversations); the material needs no
+        notice, so a case's `ready` moves `shift` days later and the lead `shift` days shorter:
+        max(ready + shift, day + shift) + (lead - shift) = max(ready, day) + lead, as in the
+        job centre."""
+        if shift:
+            self.data["settings"]["rehab_lead_days"] -= shift
         last = day + dt.timedelta(days=horizon_days)
         for m in self.world.meetings:
             if day <= m.day <= last:
@@ -112,7 +120,8 @@ class _Builder:
             self.inst.cases[case.id] = case
             self.need_citizen(case)
             self.data["rehab_cases"].append({"id": case.id, "citizen": case.cit.id,
-                                             "ready": case.ready.isoformat(),
+                                             "ready": (case.ready + dt.timedelta(
+                                                 days=shift)).isoformat(),
                                              "deadline": case.deadline.isoformat()})
 
     def need_citizen(self, case: Case) -> None:
@@ -166,7 +175,8 @@ def plan_instance(world: Any, day: dt.date, locked: list[Need], free: list[Need]
             sent[case.meeting] = sent.get(case.meeting, 0) + 1
         else:
             open_cases.append(case)
-    bld.rehab(day, b.plan_horizon_days + lead + 28, open_cases, sent)
+    bld.rehab(day, b.plan_horizon_days + lead + 28, open_cases, sent,
+              shift=min(b.notice_days, lead))
     return bld.inst
 
 

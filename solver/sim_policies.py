@@ -11,7 +11,10 @@
                  call-ins take the citizens least likely to come, invited until the expected
                  arrivals fill the pool's seats (`group_fill`). New needs are added on the other
                  working days by the same rules (group call-in first for the unlikely, else the
-                 earliest free seat).
+                 earliest free seat). Overbooking (`sim_overbook`): a citizen may be double-booked
+                 into a seat that holds one other when both come with a chance of at most
+                 `sim_overbook.RISK` (if both come, one is turned away and rebooked); seats freed
+                 so go, at the re-plan, to needs placed after their planning target.
 * `clairvoyant` — a reference, not a policy: the solver policy that knows who will not come.
                  It books each conversation at the attempt that will succeed (the misses before
                  it cost nothing) and fills group call-ins with anyone of the unit.
@@ -33,6 +36,8 @@ from .api import SolverSettings, solve
 from .check import check
 from .problem import load_problem
 from .sim_draws import uniform
+from .sim_overbook import RISK as OVERBOOK_RISK
+from .sim_overbook import pair_seat
 from .sim_plan import plan_instance, snapshot
 from .sim_world import Case, Need, Seat, Session, first_free
 
@@ -144,6 +149,7 @@ class EarliestDeadline(Policy):
 class SolverPolicy(Policy):
     name = "solver"
     uses_groups = True
+    overbook_risk = OVERBOOK_RISK
 
     def __init__(self) -> None:
         self.planned_week: int | None = None
@@ -206,8 +212,31 @@ class SolverPolicy(Policy):
             sess = self.session_choice(world, need, day)
             if sess is not None:
                 world.invite(need, sess)
-            else:
+            elif not self.overbook(world, need, day):
                 central_book(world, need, day)
+
+    def overbook(self, world: Any, need: Need, day: dt.date, skip: Seat | None = None) -> bool:
+        """Double-book the citizen into a seat of their caseworker that holds one citizen
+        unlikely to come, if that seat is no later than both the earliest free seat and the
+        planning target allow (never later than the citizen would get a seat of their own)."""
+        if self.overbook_risk <= 0:
+            return False
+        lo = max(need.ready, day + dt.timedelta(days=world.booking.notice_days))
+        top = min(need.last_day, world.seat_horizon(day))
+        if skip is not None:
+            free_day = skip.day
+        else:
+            free = first_free(world.seats_by_cw, need, lo, top)
+            free_day = free.day if free is not None else top
+        hi = min(top, max(free_day, self.target(world, need)))
+        if skip is not None:
+            hi = min(hi, skip.day)
+        seat = pair_seat(world, need, self.view_p, self.overbook_risk, lo, hi, skip)
+        if seat is None:
+            return False
+        world.unbook(need)
+        world.overbook(need, seat)
+        return True
 
     def session_choice(self, world: Any, need: Need, day: dt.date) -> Session | None:
         """A group call-in instead of a seat: for a citizen unlikely to come, the earliest
@@ -234,6 +263,21 @@ class SolverPolicy(Policy):
     def prefer(self, need: Need, sess: Session, seat: Seat | None, target: dt.date) -> bool:
         return sess.day <= target or seat is None or sess.day <= seat.day
 
+    def pull_forward(self, world: Any, day: dt.date, needs: list[Need]) -> None:
+        """Seats freed by overbooking go to the needs the plan had to place after their
+        planning target: each moves to its caseworker's earliest free seat, if earlier."""
+        lo0 = day + dt.timedelta(days=world.booking.notice_days)
+        for need in sorted(needs, key=lambda n: (n.deadline, n.cit.id)):
+            seat = need.seat
+            if seat is None or seat.need is not need or seat.extra is not None \
+                    or seat.day <= self.target(world, need):
+                continue
+            lo = max(need.ready, lo0)
+            better = first_free(world.seats_by_cw, need, lo, seat.day - dt.timedelta(days=1))
+            if better is not None:
+                world.unbook(need)
+                world.book(need, better)
+
     def replan(self, world: Any, day: dt.date) -> None:
         b = world.booking
         lock_until = day + dt.timedelta(days=max(b.lock_days, b.notice_days))
@@ -257,9 +301,10 @@ class SolverPolicy(Policy):
                     world.invite(n, sess)
             locked += [n for n in free if n.session is not None]
             free = [n for n in free if n.session is None]
+        lead = world.scenario.rehab.lead_days
         for case in world.cases:
             if case.presented is None and case.meeting is not None \
-                    and not case.sent(day, world.scenario.rehab.lead_days):
+                    and not case.sent(day, lead):
                 assign_case(case, None)
         inst = plan_instance(world, day, locked, free, previous, self.view_p,
                              lambda n: self.target(world, n))
@@ -277,6 +322,10 @@ class SolverPolicy(Policy):
                 continue
             if seat.need is None:
                 world.book(need, seat)
+        for need in sorted(free, key=lambda n: (self.view_p(n), n.deadline, n.cit.id)):
+            if need.seat is not None and need.seat.extra is None and need.seat.need is need:
+                self.overbook(world, need, day, skip=need.seat)
+        self.pull_forward(world, day, free)
         for case_id, meeting_id in sol.rehab:
             assign_case(inst.cases[case_id], inst.meetings[meeting_id])
 
@@ -284,6 +333,7 @@ class SolverPolicy(Policy):
 class Clairvoyant(SolverPolicy):
     name = "clairvoyant"
     clairvoyant = True
+    overbook_risk = 0.0  # everyone it books comes
 
     def view_p(self, need: Need) -> float:
         return 1.0

@@ -132,7 +132,7 @@ def table(summary: dict[str, Any]) -> str:
         ("late days (total)", lambda p: f"{p['late_days']['mean']:.0f} ± "
                                         f"{p['late_days']['hi'] - p['late_days']['mean']:.0f}"),
         ("rehab late days", lambda p: f"{p['rehab_late_days']['mean']:.0f}"),
-        ("turned away (group)", lambda p: f"{p['turned_away']:.1f}"),
+        ("turned away (came)", lambda p: f"{p['turned_away']:.1f}"),
         ("plan s/week mean|max", lambda p: f"{p['plan_seconds_per_week']['mean']:.2f} | "
                                            f"{p['plan_seconds_per_week']['max']:.2f}"),
         ("re-plan s mean|max", lambda p: (f"{p['replan_seconds']['mean']:.2f} | "

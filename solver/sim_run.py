@@ -110,6 +110,13 @@ class World:
         self._clairvoyance(need)
         seat.need, need.seat = need, seat
 
+    def overbook(self, need: Need, seat: Seat) -> None:
+        """A second booking in a seat that already holds one (the solver policy's overbooking
+        of two citizens unlikely to both come; if both come, one is served, one turned away)."""
+        assert seat.need is not None and seat.extra is None and not need.booked
+        self._clairvoyance(need)
+        seat.extra, need.seat = need, seat
+
     def invite(self, need: Need, session: Session) -> None:
         assert not need.booked
         self._clairvoyance(need)
@@ -118,7 +125,11 @@ class World:
 
     def unbook(self, need: Need) -> None:
         if need.seat is not None:
-            need.seat.need = None
+            seat = need.seat
+            if seat.extra is need:
+                seat.extra = None
+            else:
+                seat.need, seat.extra = seat.extra, None
             need.seat = None
         if need.session is not None:
             need.session.invitees.remove(need)
@@ -236,18 +247,22 @@ class World:
         for seat in self.seats_by_day.get(day, []):
             if seat.session is not None:
                 continue
+            booked = sorted(seat.booked, key=lambda n: (n.deadline, n.cit.id))
             if seat.cw in sick:
-                if seat.need is not None:
-                    need = seat.need
+                for need in booked:
                     self.unbook(need)
                     need.ready, need.central = day + DAY, True
                     res.sick_cancelled += measured
                 continue
             res.seats += measured
-            if seat.need is not None:
-                need = seat.need
-                self._attend(need, day, seat.channel, show_draw(self.seed, need, need.attempt),
-                             measured)
+            served = False  # an overbooked seat serves the first who came (earliest deadline)
+            for need in booked:
+                came = show_draw(self.seed, need, need.attempt)
+                if came and served:
+                    res.turned_away += measured
+                self._attend(need, day, seat.channel, came and not served, measured,
+                             came=came and served)
+                served = served or came
         for sess in self.sessions_by_day.get(day, []):
             places = sum(1 for s in sess.seats if s.cw not in sick)
             res.seats += measured * places

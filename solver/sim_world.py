@@ -34,7 +34,8 @@ def closed_days(scenario: Scenario, first: dt.date, last: dt.date) -> set[dt.dat
 
 @dataclass(eq=False)
 class Seat:
-    """One bookable caseworker slot (one conversation)."""
+    """One bookable caseworker slot (one conversation; `extra`: a second, overbooked citizen
+    when the solver policy double-books two citizens unlikely to both come)."""
 
     id: str
     cw: str
@@ -45,6 +46,11 @@ class Seat:
     channel: str
     need: Need | None = None
     session: Session | None = None  # part of a group call-in (only in group policies)
+    extra: Need | None = None  # overbooked: a second booking (only with `need` set)
+
+    @property
+    def booked(self) -> list[Need]:
+        return [n for n in (self.need, self.extra) if n is not None]
 
 
 @dataclass(eq=False)
