@@ -37,33 +37,21 @@ def notify_booked(
     if citizen.email:
         text = booking_mail.confirmation(booking, settings, rebooked=rebooked)
         out.append(
-            enqueue(
-                session,
-                channel=OutboxChannel.email,
-                recipient=citizen.email,
-                subject=text.subject,
-                body=text.body,
-                citizen_id=citizen.id,
-                ics=booking_mail.booking_ics(booking, settings, "REQUEST"),
-                ics_method="REQUEST",
-                dedupe_key=f"booking:{booking.id}:{seq}:email",
-            )
+            _letter(session, booking, settings, OutboxChannel.email, citizen.email, text, "REQUEST")
         )
     if citizen.phone:
         out.append(_sms(session, booking, settings, "confirmation", f"booking:{booking.id}:{seq}"))
     if not citizen.email and not citizen.phone:
         text = booking_mail.confirmation(booking, settings, rebooked=rebooked)
         out.append(
-            enqueue(
+            _letter(
                 session,
-                channel=OutboxChannel.digital_post,
-                recipient=f"citizen:{citizen.id}",
-                subject=text.subject,
-                body=text.body,
-                citizen_id=citizen.id,
-                ics=booking_mail.booking_ics(booking, settings, "REQUEST"),
-                ics_method="REQUEST",
-                dedupe_key=f"booking:{booking.id}:{seq}:digital_post",
+                booking,
+                settings,
+                OutboxChannel.digital_post,
+                f"citizen:{citizen.id}",
+                text,
+                "REQUEST",
             )
         )
     start = booking.slot.starts_at
@@ -89,6 +77,29 @@ def notify_booked(
         if citizen.phone:
             out.append(_sms(session, booking, settings, "reminder", key, not_before=at))
     return out
+
+
+def _letter(
+    session: Session,
+    booking: Booking,
+    settings: dict[str, Any],
+    channel: OutboxChannel,
+    recipient: str,
+    text: Any,
+    method: str,
+) -> OutboxMessage:
+    """An e-mail or Digital Post letter with the booking's ``.ics`` (METHOD ``method``)."""
+    return enqueue(
+        session,
+        channel=channel,
+        recipient=recipient,
+        subject=text.subject,
+        body=text.body,
+        citizen_id=booking.citizen_id,
+        ics=booking_mail.booking_ics(booking, settings, method),
+        ics_method=method,
+        dedupe_key=f"booking:{booking.id}:{booking.ical_sequence}:{channel.value}",
+    )
 
 
 def _sms(
@@ -121,17 +132,7 @@ def notify_cancelled(
     if citizen.email:
         text = booking_mail.cancellation(booking, settings)
         out.append(
-            enqueue(
-                session,
-                channel=OutboxChannel.email,
-                recipient=citizen.email,
-                subject=text.subject,
-                body=text.body,
-                citizen_id=citizen.id,
-                ics=booking_mail.booking_ics(booking, settings, "CANCEL"),
-                ics_method="CANCEL",
-                dedupe_key=f"booking:{booking.id}:{seq}:email",
-            )
+            _letter(session, booking, settings, OutboxChannel.email, citizen.email, text, "CANCEL")
         )
     if citizen.phone:
         out.append(_sms(session, booking, settings, "cancelled", f"booking:{booking.id}:{seq}"))
