@@ -13,8 +13,12 @@
                  working days by the same rules (group call-in first for the unlikely, else the
                  earliest free seat). Overbooking (`sim_overbook`): a citizen may be double-booked
                  into a seat that holds one other when both come with a chance of at most
-                 `sim_overbook.RISK` (if both come, one is turned away and rebooked); seats freed
-                 so go, at the re-plan, to needs placed after their planning target.
+                 `[policy] overbook_risk` (if both come, one is turned away and rebooked); seats
+                 freed so go, at the re-plan, to needs placed after their planning target.
+                 Pooled windows (`sim_pool`, with `[policy] pool_risk` > 0): on a day without a
+                 group call-in with room, the policy pools the unit's free morning seats into a
+                 window and invites the citizens least likely to come, sized by the exact
+                 Poisson-binomial so that P(arrivals > seats) stays within `pool_risk`.
 * `clairvoyant` — a reference, not a policy: the solver policy that knows who will not come.
                  It books each conversation at the attempt that will succeed (the misses before
                  it cost nothing) and fills group call-ins with anyone of the unit.
@@ -30,19 +34,24 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from abc import ABC, abstractmethod
 from typing import Any
 
 from .api import SolverSettings, solve
 from .check import check
 from .problem import load_problem
 from .sim_draws import uniform
-from .sim_overbook import RISK as OVERBOOK_RISK
 from .sim_overbook import pair_seat
 from .sim_plan import plan_instance, snapshot
+from .sim_pool import fit, has_room, open_window, window_on
 from .sim_world import Case, Need, Seat, Session, first_free
 
 RISK = 0.05  # the solver policy leaves room for rebookings until this risk of missing is left
 MAX_EXTRA = 3  # ... but for at most this many rebookings
+
+
+def _days(lo: dt.date, hi: dt.date) -> list[dt.date]:
+    return [lo + dt.timedelta(days=i) for i in range((hi - lo).days + 1)]
 
 
 def working(world: Any, day: dt.date) -> bool:
@@ -76,13 +85,14 @@ def assign_case(case: Case, meeting: Any) -> None:
         meeting.cases.append(case)
 
 
-class Policy:
+class Policy(ABC):
     name = ""
     uses_groups = False
     clairvoyant = False
 
+    @abstractmethod
     def act(self, world: Any, day: dt.date) -> None:
-        raise NotImplementedError
+        """Book, rebook or leave alone, for one day of the simulation."""
 
     def checked(self, world: Any, day: dt.date) -> None:
         """With `check_plans`, every day's bookings go through `solver.check`."""
@@ -149,7 +159,8 @@ class EarliestDeadline(Policy):
 class SolverPolicy(Policy):
     name = "solver"
     uses_groups = True
-    overbook_risk = OVERBOOK_RISK
+    overbook_risk: float | None = None  # None: the scenario's `[policy] overbook_risk`
+    makes_windows = True  # pooled windows (`sim_pool`) when `[policy] pool_risk` > 0
 
     def __init__(self) -> None:
         self.planned_week: int | None = None
@@ -187,14 +198,34 @@ class SolverPolicy(Policy):
     def group_ok(self, need: Need) -> bool:
         return need.cit.spec.p <= self._threshold
 
-    def room(self, sess: Session, need: Need, fill: float) -> bool:
+    def room(self, world: Any, sess: Session, need: Need) -> bool:
+        """A fixed group call-in: expected arrivals up to `group_fill` of the seats; a pooled
+        window: P(arrivals > seats) at most `pool_risk` (exact Poisson-binomial)."""
+        if sess.made:
+            pol = world.scenario.policy
+            return has_room(world, sess, need, self.view_p, pol.pool_risk, pol.pool_seats)
         expected = sum(self.view_p(n) for n in sess.invitees) + self.view_p(need)
-        return expected <= fill * len(sess.seats) + 1e-9
+        return expected <= world.booking.group_fill * len(sess.seats) + 1e-9
+
+    def pooling(self, world: Any) -> bool:
+        return self.makes_windows and world.scenario.policy.pool_risk > 0
+
+    def fit(self, world: Any, sess: Session) -> None:
+        if sess.made:
+            pol = world.scenario.policy
+            fit(world, sess, self.view_p, pol.pool_risk, pol.pool_seats)
+
+    def invite(self, world: Any, need: Need, sess: Session) -> None:
+        world.invite(need, sess)
+        self.fit(world, sess)
 
     def act(self, world: Any, day: dt.date) -> None:
         if not working(world, day):
             return
+        pol = world.scenario.policy
         self._threshold = world.booking.group_max_probability
+        if self.pooling(world) and pol.pool_max_probability is not None:
+            self._threshold = pol.pool_max_probability
         week = (day - world.first).days // 7
         if week != self.planned_week:
             self.planned_week = week
@@ -211,7 +242,7 @@ class SolverPolicy(Policy):
                 continue
             sess = self.session_choice(world, need, day)
             if sess is not None:
-                world.invite(need, sess)
+                self.invite(world, need, sess)
             elif not self.overbook(world, need, day):
                 central_book(world, need, day)
 
@@ -219,7 +250,9 @@ class SolverPolicy(Policy):
         """Double-book the citizen into a seat of their caseworker that holds one citizen
         unlikely to come, if that seat is no later than both the earliest free seat and the
         planning target allow (never later than the citizen would get a seat of their own)."""
-        if self.overbook_risk <= 0:
+        risk = world.scenario.policy.overbook_risk if self.overbook_risk is None \
+            else self.overbook_risk
+        if risk <= 0:
             return False
         lo = max(need.ready, day + dt.timedelta(days=world.booking.notice_days))
         top = min(need.last_day, world.seat_horizon(day))
@@ -231,7 +264,7 @@ class SolverPolicy(Policy):
         hi = min(top, max(free_day, self.target(world, need)))
         if skip is not None:
             hi = min(hi, skip.day)
-        seat = pair_seat(world, need, self.view_p, self.overbook_risk, lo, hi, skip)
+        seat = pair_seat(world, need, self.view_p, risk, lo, hi, skip)
         if seat is None:
             return False
         world.unbook(need)
@@ -246,11 +279,32 @@ class SolverPolicy(Policy):
             return None
         lo = max(need.ready, day + dt.timedelta(days=world.booking.notice_days))
         hi = min(need.last_day, day + dt.timedelta(days=world.booking.plan_horizon_days))
-        sess = next((s for s in world.open_sessions(lo, hi)
-                     if s.unit == need.cit.spec.unit and s.minutes >= need.minutes
-                     and self.room(s, need, world.booking.group_fill)), None)
-        if sess is None:
-            return None
+        sess, made = self.earliest_session(world, need, lo, hi)
+        choice = self.session_or_seat(world, need, day, lo, sess) if sess is not None else None
+        if made is not None and choice is not made:
+            self.fit(world, made)  # the new window was not taken: dissolve it
+        return choice
+
+    def earliest_session(self, world: Any, need: Need, lo: dt.date,
+                         hi: dt.date) -> tuple[Session | None, Session | None]:
+        """The earliest group call-in of the unit with room on [lo, hi]: a fixed one, a pooled
+        window, or a new pooled window on a day that has none (returned second, too)."""
+        unit = need.cit.spec.unit
+        pool = self.pooling(world)
+        for d in _days(lo, hi):
+            for s in world.sessions_by_day.get(d, []):
+                if s.unit == unit and s.minutes >= need.minutes and self.room(world, s, need):
+                    return s, None
+            if pool and working(world, d) and window_on(world, unit, d) is None:
+                made = open_window(world, unit, d, world.scenario.policy.pool_seats)
+                if made is not None:
+                    if made.minutes >= need.minutes and self.room(world, made, need):
+                        return made, made
+                    self.fit(world, made)
+        return None, None
+
+    def session_or_seat(self, world: Any, need: Need, day: dt.date, lo: dt.date,
+                        sess: Session) -> Session | None:
         seat = first_free(world.seats_by_cw, need, lo, min(need.last_day,
                                                            world.seat_horizon(day)))
         target = self.target(world, need)
@@ -298,7 +352,10 @@ class SolverPolicy(Policy):
             for n in free:
                 sess = self.session_choice(world, n, day)
                 if sess is not None:
-                    world.invite(n, sess)
+                    self.invite(world, n, sess)
+            for d in _days(day, day + dt.timedelta(days=b.plan_horizon_days)):
+                for sess in list(world.sessions_by_day.get(d, [])):
+                    self.fit(world, sess)  # the fewest seats for the invitations
             locked += [n for n in free if n.session is not None]
             free = [n for n in free if n.session is None]
         lead = world.scenario.rehab.lead_days
@@ -341,7 +398,9 @@ class Clairvoyant(SolverPolicy):
     def group_ok(self, need: Need) -> bool:
         return True
 
-    def room(self, sess: Session, need: Need, fill: float) -> bool:
+    makes_windows = False  # the reference keeps the job centre's own group call-ins only
+
+    def room(self, world: Any, sess: Session, need: Need) -> bool:
         return len(sess.invitees) < len(sess.seats)  # everyone invited will come
 
     def prefer(self, need: Need, sess: Session, seat: Seat | None, target: dt.date) -> bool:

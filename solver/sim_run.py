@@ -39,6 +39,8 @@ from .sim_world import (
     show_draw,
 )
 
+WAIT_HOURS = 2  # a group call-in arrival beyond the seats waits this long for an idle seat
+
 
 @dataclass
 class RunResult:
@@ -244,6 +246,7 @@ class World:
         measured = self.measure_from <= day < self.end
         sick = {cw for cw in {s.cw for s in self.seats_by_day.get(day, [])}
                 if uniform(self.seed, "sick", cw, day) < self.sick_rate[self.unit_of[cw]]}
+        waiting = self._sessions(day, sick, measured)
         for seat in self.seats_by_day.get(day, []):
             if seat.session is not None:
                 continue
@@ -263,19 +266,39 @@ class World:
                 self._attend(need, day, seat.channel, came and not served, measured,
                              came=came and served)
                 served = served or came
+            if not served:  # an idle caseworker of a pool takes a citizen still waiting
+                wait = next((w for w in waiting if seat.cw in w[1]
+                             and w[2] < seat.time <= w[3]), None)
+                if wait is not None:
+                    waiting.remove(wait)
+                    self._attend(wait[0], day, "in_person", True, measured)
+        for need, *_ in waiting:
+            res.turned_away += measured
+            self._attend(need, day, "in_person", False, measured, came=True)
+
+    def _sessions(self, day: dt.date, sick: set[str],
+                  measured: bool) -> list[tuple[Need, set[str], str, str]]:
+        """Group call-ins serve as many arrivals as the pool has present seats; the others
+        wait for a pooled caseworker who is idle later in the morning (a seat up to `WAIT`
+        after the window's last one that is free or whose citizen did not come)."""
+        res = self.result
+        waiting = []
         for sess in self.sessions_by_day.get(day, []):
-            places = sum(1 for s in sess.seats if s.cw not in sick)
-            res.seats += measured * places
+            present = [s for s in sess.seats if s.cw not in sick]
+            res.seats += measured * len(present)
             came = []
             for need in sorted(sess.invitees, key=lambda n: (n.deadline, n.cit.id)):
                 if show_draw(self.seed, need, need.attempt):
                     came.append(need)
                 else:
                     self._attend(need, day, "in_person", False, measured)
-            for i, need in enumerate(came):
-                if i >= places:
-                    res.turned_away += measured
-                self._attend(need, day, "in_person", i < places, measured, came=True)
+            for need in came[len(present):]:
+                until = max((s.time for s in sess.seats), default=sess.time)
+                until = f"{int(until[:2]) + WAIT_HOURS:02d}{until[2:]}"
+                waiting.append((need, {s.cw for s in present}, sess.time, until))
+            for need in came[:len(present)]:
+                self._attend(need, day, "in_person", True, measured)
+        return waiting
 
     def _attend(self, need: Need, day: dt.date, channel: str, held: bool, measured: bool,
                 came: bool = False) -> None:

@@ -9,139 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-CHANNELS = ("in_person", "phone", "video")
-SELF_TYPES = ("early", "late", "never")
-
-
-class ScenarioError(ValueError):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class Range:
-    min: int
-    max: int
-
-
-@dataclass(frozen=True)
-class Pattern:
-    days: tuple[int, ...]  # weekday numbers, Monday = 0
-    times: tuple[str, ...]
-    minutes: int
-    channel: str
-
-
-@dataclass(frozen=True)
-class GroupCallin:
-    day: int
-    times: tuple[str, ...]
-    caseworkers: int  # pool size; rotates through the unit week by week
-
-
-@dataclass(frozen=True)
-class Unit:
-    id: str
-    caseworkers: int
-    sick_rate: float
-    patterns: tuple[Pattern, ...]
-    group_callins: tuple[GroupCallin, ...] = ()
-
-    def caseworker_ids(self) -> list[str]:
-        return [f"{self.id}-{i + 1}" for i in range(self.caseworkers)]
-
-
-@dataclass(frozen=True)
-class Show:
-    alpha: float = 0.0
-    beta: float = 0.0
-    fixed: float | None = None
-
-    @property
-    def mean(self) -> float:
-        return self.fixed if self.fixed is not None else self.alpha / (self.alpha + self.beta)
-
-
-@dataclass(frozen=True)
-class Group:
-    id: str
-    starts_per_week: float
-    show: Show
-    self_booking: dict[str, float]
-    units: dict[str, float]  # share of starts per unit (empty: by number of caseworkers)
-    duration_weeks: float | None  # mean programme length (exponential); None: no end
-    age: Range
-    history_weeks: int
-
-
-@dataclass(frozen=True)
-class FixedCitizen:
-    id: str
-    group: str
-    unit: str
-    caseworker: str
-    start: dt.date
-    show: float
-    self_booking: str
-    outcomes: tuple[bool, ...]  # scripted show outcomes per attempt (then `show` applies)
-    birth_date: dt.date
-
-
-@dataclass(frozen=True)
-class Booking:
-    notice_days: int = 3
-    letter_days: int = 28
-    early_letter_days: int = 0
-    horizon_weeks: int = 8
-    lock_days: int = 7
-    plan_horizon_days: int = 21
-    self_booking_choices: int = 5
-    early_booker_days: Range = Range(0, 3)
-    late_booker_days: Range = Range(0, 2)
-    rebook_days: Range = Range(7, 7)
-    group_fill: float = 1.0
-    group_max_probability: float = 0.7
-
-
-@dataclass(frozen=True)
-class Rehab:
-    groups: tuple[str, ...] = ()
-    lead_days: int = 14
-    ready_days: Range = Range(0, 0)
-    meetings: tuple[tuple[int, int], ...] = ()  # (weekday, capacity)
-
-
-@dataclass(frozen=True)
-class Absence:
-    caseworker: str
-    start: dt.date
-    end: dt.date
-
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    description: str
-    start: dt.date
-    warmup_weeks: int
-    rule_set: str
-    public_holidays: str
-    closed_days: frozenset[dt.date]
-    on_time_against: str
-    assignment: str
-    booking: Booking
-    units: tuple[Unit, ...]
-    groups: tuple[Group, ...]
-    citizens: tuple[FixedCitizen, ...] = ()
-    absences: tuple[Absence, ...] = ()
-    rehab: Rehab = field(default_factory=Rehab)
-    source: str = ""
+from .sim_types import (  # noqa: F401 - re-exported: the scenario API
+    CHANNELS,
+    SELF_TYPES,
+    WEEKDAYS,
+    Absence,
+    Booking,
+    FixedCitizen,
+    Group,
+    GroupCallin,
+    Pattern,
+    PolicyParams,
+    Range,
+    Rehab,
+    Scenario,
+    ScenarioError,
+    Show,
+    Unit,
+)
 
 
 class _T:
@@ -158,8 +46,14 @@ class _T:
         where = ".".join(p for p in (self.path, key) if p) or "$"
         self.problems.append(f"{where}: {msg}")
 
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., check=None,
-            what: str = "") -> Any:
+    def get(
+        self,
+        key: str,
+        kind: type | tuple[type, ...],
+        default: Any = ...,
+        check=None,
+        what: str = "",
+    ) -> Any:
         self.used.add(key)
         if key not in self.raw:
             if default is ...:
@@ -188,8 +82,10 @@ class _T:
         if not isinstance(raw, list):
             self.fail(key, "expected an array of tables")
             return []
-        return [_T(r, f"{self.path + '.' if self.path else ''}{key}[{i}]", self.problems)
-                for i, r in enumerate(raw)]
+        return [
+            _T(r, f"{self.path + '.' if self.path else ''}{key}[{i}]", self.problems)
+            for i, r in enumerate(raw)
+        ]
 
     def done(self) -> None:
         for key in self.raw:
@@ -253,19 +149,25 @@ def _unit(t: _T) -> Unit:
         days = tuple(_weekday(p, "days", d) for d in p.get("days", list, default=[]))
         times = tuple(_time(p, "times", x) for x in p.get("times", list, default=[]))
         ch = p.get("channel", str, "in_person", lambda v: v in CHANNELS, "a channel")
-        patterns.append(Pattern(days, times, p.get("minutes", int, 45, lambda v: v > 0, "> 0"),
-                                ch))
+        patterns.append(Pattern(days, times, p.get("minutes", int, 45, lambda v: v > 0, "> 0"), ch))
         p.done()
     groups = []
     for g in t.items("group_callins"):
-        groups.append(GroupCallin(_weekday(g, "day", g.get("day", str, "tue")),
-                                  tuple(_time(g, "times", x)
-                                        for x in g.get("times", list, default=[])),
-                                  g.get("caseworkers", int, 1, lambda v: v >= 1, ">= 1")))
+        groups.append(
+            GroupCallin(
+                _weekday(g, "day", g.get("day", str, "tue")),
+                tuple(_time(g, "times", x) for x in g.get("times", list, default=[])),
+                g.get("caseworkers", int, 1, lambda v: v >= 1, ">= 1"),
+            )
+        )
         g.done()
-    unit = Unit(t.get("id", str) or "?", t.get("caseworkers", int, 1, lambda v: v >= 1, ">= 1"),
-                t.get("sick_rate", float, 0.0, lambda v: 0 <= v < 1, "in [0, 1)"),
-                tuple(patterns), tuple(groups))
+    unit = Unit(
+        t.get("id", str) or "?",
+        t.get("caseworkers", int, 1, lambda v: v >= 1, ">= 1"),
+        t.get("sick_rate", float, 0.0, lambda v: 0 <= v < 1, "in [0, 1)"),
+        tuple(patterns),
+        tuple(groups),
+    )
     for g in unit.group_callins:
         if g.caseworkers > unit.caseworkers:
             t.fail("group_callins", "pool larger than the unit")
@@ -290,12 +192,16 @@ def _group(t: _T) -> Group:
     for name in t.sub("self_booking").raw:
         if name not in SELF_TYPES:
             t.fail(f"self_booking.{name}", f"not one of {', '.join(SELF_TYPES)}")
-    g = Group(t.get("id", str) or "?",
-              t.get("starts_per_week", float, 0.0, lambda v: v >= 0, ">= 0"),
-              _show(t, "show"), sb, _shares(t, "units", None),
-              t.get("duration_weeks", float, None, lambda v: v > 0, "> 0"),
-              _range(t, "age", Range(25, 60)),
-              t.get("history_weeks", int, 0, lambda v: v >= 0, ">= 0"))
+    g = Group(
+        t.get("id", str) or "?",
+        t.get("starts_per_week", float, 0.0, lambda v: v >= 0, ">= 0"),
+        _show(t, "show"),
+        sb,
+        _shares(t, "units", None),
+        t.get("duration_weeks", float, None, lambda v: v > 0, "> 0"),
+        _range(t, "age", Range(25, 60)),
+        t.get("history_weeks", int, 0, lambda v: v >= 0, ">= 0"),
+    )
     t.done()
     return g
 
@@ -317,11 +223,20 @@ def parse_scenario(data: dict[str, Any], source: str = "") -> Scenario:
         rule_set=s.get("rule_set", str),
         public_holidays=s.get("public_holidays", str, "DK"),
         closed_days=frozenset(closed),
-        on_time_against=s.get("on_time_against", str, "deadline",
-                              lambda v: v in ("deadline", "statutory_deadline"),
-                              "deadline or statutory_deadline"),
-        assignment=s.get("assignment", str, "balanced", lambda v: v in ("balanced", "random"),
-                         "balanced or random"),
+        on_time_against=s.get(
+            "on_time_against",
+            str,
+            "deadline",
+            lambda v: v in ("deadline", "statutory_deadline"),
+            "deadline or statutory_deadline",
+        ),
+        assignment=s.get(
+            "assignment",
+            str,
+            "balanced",
+            lambda v: v in ("balanced", "random"),
+            "balanced or random",
+        ),
     )
     s.done()
     b = root.sub("booking")
@@ -338,8 +253,9 @@ def parse_scenario(data: dict[str, Any], source: str = "") -> Scenario:
         late_booker_days=_range(b, "late_booker_days", Range(0, 2)),
         rebook_days=_range(b, "rebook_days", Range(7, 7)),
         group_fill=b.get("group_fill", float, 1.0, lambda v: 0 < v <= 3, "in (0, 3]"),
-        group_max_probability=b.get("group_max_probability", float, 0.7,
-                                    lambda v: 0 <= v <= 1, "in [0, 1]"),
+        group_max_probability=b.get(
+            "group_max_probability", float, 0.7, lambda v: 0 <= v <= 1, "in [0, 1]"
+        ),
     )
     b.done()
     units = tuple(_unit(u) for u in root.items("units"))
@@ -355,13 +271,16 @@ def parse_scenario(data: dict[str, Any], source: str = "") -> Scenario:
     citizens = []
     for c in root.items("citizens"):
         cit = FixedCitizen(
-            c.get("id", str) or "?", c.get("group", str) or "?", c.get("unit", str) or "?",
-            c.get("caseworker", str) or "?", c.get("start", is_date, start, what="a date"),
+            c.get("id", str) or "?",
+            c.get("group", str) or "?",
+            c.get("unit", str) or "?",
+            c.get("caseworker", str) or "?",
+            c.get("start", is_date, start, what="a date"),
             c.get("show", float, 1.0, lambda v: 0 <= v <= 1, "in [0, 1]"),
-            c.get("self_booking", str, "early", lambda v: v in SELF_TYPES,
-                  " or ".join(SELF_TYPES)),
+            c.get("self_booking", str, "early", lambda v: v in SELF_TYPES, " or ".join(SELF_TYPES)),
             tuple(bool(x) for x in c.get("outcomes", list, [])),
-            c.get("birth_date", is_date, dt.date(1980, 1, 1), what="a date"))
+            c.get("birth_date", is_date, dt.date(1980, 1, 1), what="a date"),
+        )
         if cit.unit not in unit_ids:
             c.fail("unit", "unknown unit")
         if cit.caseworker not in cw_ids:
@@ -373,24 +292,51 @@ def parse_scenario(data: dict[str, Any], source: str = "") -> Scenario:
         cw = a.get("caseworker", str) or "?"
         if cw not in cw_ids:
             a.fail("caseworker", "unknown caseworker")
-        absences.append(Absence(cw, a.get("from", is_date, start, what="a date"),
-                                a.get("to", is_date, start, what="a date")))
+        absences.append(
+            Absence(
+                cw,
+                a.get("from", is_date, start, what="a date"),
+                a.get("to", is_date, start, what="a date"),
+            )
+        )
         a.done()
     r = root.sub("rehab")
     meetings = []
     for m in r.items("meetings"):
-        meetings.append((_weekday(m, "day", m.get("day", str, "thu")),
-                         m.get("capacity", int, 1, *nonneg)))
+        meetings.append(
+            (_weekday(m, "day", m.get("day", str, "thu")), m.get("capacity", int, 1, *nonneg))
+        )
         m.done()
-    rehab = Rehab(tuple(r.get("groups", list, [])), r.get("lead_days", int, 14, *nonneg),
-                  _range(r, "ready_days", Range(0, 0)), tuple(meetings))
+    rehab = Rehab(
+        tuple(r.get("groups", list, [])),
+        r.get("lead_days", int, 14, *nonneg),
+        _range(r, "ready_days", Range(0, 0)),
+        tuple(meetings),
+    )
     r.done()
+    pt = root.sub("policy")
+    unit_interval = (lambda v: 0 <= v < 1, "in [0, 1)")
+    policy = PolicyParams(
+        pt.get("overbook_risk", float, 0.3, *unit_interval),
+        pt.get("pool_risk", float, 0.0, *unit_interval),
+        pt.get("pool_seats", int, 9, lambda v: v >= 1, ">= 1"),
+        pt.get("pool_max_probability", float, None, lambda v: 0 <= v <= 1, "in [0, 1]"),
+    )
+    pt.done()
     root.done()
     if problems:
         raise ScenarioError([f"{source}: {p}" if source else p for p in problems])
-    return Scenario(**head, booking=booking, units=units, groups=groups,
-                    citizens=tuple(citizens), absences=tuple(absences), rehab=rehab,
-                    source=source)
+    return Scenario(
+        **head,
+        booking=booking,
+        units=units,
+        groups=groups,
+        citizens=tuple(citizens),
+        absences=tuple(absences),
+        rehab=rehab,
+        policy=policy,
+        source=source,
+    )
 
 
 def load_scenario(path: str | Path) -> Scenario:

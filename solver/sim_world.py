@@ -64,6 +64,7 @@ class Session:
     minutes: int
     seats: list[Seat]
     invitees: list[Need] = field(default_factory=list)
+    made: bool = False  # a pooled window the solver policy made of individual seats
 
 
 @dataclass(eq=False)

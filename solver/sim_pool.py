@@ -1,0 +1,123 @@
+"""Pooled windows: group call-ins the solver policy makes from individual caseworker time.
+
+A window is a unit's free in-person morning seats on one day (several caseworkers' consecutive
+seats, at most `pool_seats`), run as one group call-in: arrivals are served by the next free
+caseworker of the pool. Invitations are sized with the exact distribution of the arrivals — the
+sum of the invitees' own predicted show probabilities, a Poisson-binomial variable, built by
+dynamic programming one invitee at a time as in `booking/services/callin/sizing.py`:
+
+    P_i(k) = P_{i-1}(k) · (1 − p_i) + P_{i-1}(k − 1) · p_i
+
+A citizen is invited only if, with them, P(arrivals > seats) stays at or below `pool_risk`
+(`[policy]` of the scenario); a window then keeps the fewest seats M with P(arrivals > M) at or
+below the risk and gives the others back as individual seats. Only predictions are used, never
+outcomes. In the planning instance a window is one slot with capacity = its invitations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from .sim_world import Need, Seat, Session
+
+NOON = "12:00"  # a window is a morning: in-person seats starting before noon
+
+
+def overflow_risk(probabilities: Iterable[float], capacity: int) -> float:
+    """P(arrivals > capacity), exact: P(k arrivals) for k ≤ capacity plus one overflow bucket."""
+    pmf = [1.0] + [0.0] * capacity
+    over = 0.0
+    for p in probabilities:
+        q = 1.0 - p
+        over += pmf[-1] * p
+        for k in range(capacity, 0, -1):
+            pmf[k] = pmf[k] * q + pmf[k - 1] * p
+        pmf[0] *= q
+    return over
+
+
+def invite_count(candidates: Sequence[float], capacity: int, risk: float,
+                 invited: Sequence[float] = ()) -> int:
+    """How many of `candidates` (in order) to invite besides `invited`: the largest prefix that
+    keeps P(arrivals > capacity) at or below `risk` (adding an invitee never lowers it)."""
+    count = 0
+    while (count < len(candidates) and overflow_risk(
+            [*invited, *candidates[:count + 1]], capacity) <= risk + 1e-12):
+        count += 1
+    return count
+
+
+def seats_needed(probabilities: Sequence[float], risk: float, most: int) -> int:
+    """The fewest seats M (at most `most`) with P(arrivals > M) at or below `risk`."""
+    for m in range(min(most, len(probabilities)) + 1):
+        if overflow_risk(probabilities, m) <= risk + 1e-12:
+            return m
+    return most
+
+
+def _spare(world: Any, unit: str, day: dt.date, taken: Iterable[Seat] = ()) -> list[Seat]:
+    """Free in-person morning seats of the unit on the day, whole caseworker mornings first
+    (the caseworker with the most free morning seats, then by id), each in time order."""
+    taken = set(map(id, taken))
+    free = [s for s in world.seats_by_day.get(day, [])
+            if s.unit == unit and s.channel == "in_person" and s.time < NOON
+            and s.need is None and s.session is None and id(s) not in taken]
+    per_cw: dict[str, int] = {}
+    for s in free:
+        per_cw[s.cw] = per_cw.get(s.cw, 0) + 1
+    free.sort(key=lambda s: (-per_cw[s.cw], s.cw, s.time))
+    return free
+
+
+def window_on(world: Any, unit: str, day: dt.date) -> Session | None:
+    return next((s for s in world.sessions_by_day.get(day, [])
+                 if s.made and s.unit == unit), None)
+
+
+def capacity(world: Any, sess: Session, most: int) -> int:
+    """The seats the window can have: its own plus spare ones of the unit, at most `most`."""
+    if not sess.made:
+        return len(sess.seats)
+    return min(most, len(sess.seats) + len(_spare(world, sess.unit, sess.day)))
+
+
+def has_room(world: Any, sess: Session, need: Need, view_p: Callable[[Need], float],
+             risk: float, most: int) -> bool:
+    ps = [view_p(n) for n in sess.invitees] + [view_p(need)]
+    return overflow_risk(ps, capacity(world, sess, most)) <= risk + 1e-12
+
+
+def open_window(world: Any, unit: str, day: dt.date, most: int) -> Session | None:
+    """A new (still empty) window of the unit on the day, if it has a spare morning seat."""
+    seats = _spare(world, unit, day)[:most]
+    if not seats:
+        return None
+    sess = Session(f"pool/{unit}/{day}", unit, day, min(s.time for s in seats),
+                   min(s.minutes for s in seats), [], made=True)
+    world.sessions_by_day[day].append(sess)
+    world.sessions_by_day[day].sort(key=lambda s: (s.made, s.time, s.id))
+    return sess
+
+
+def fit(world: Any, sess: Session, view_p: Callable[[Need], float], risk: float,
+        most: int) -> None:
+    """Give the window the fewest seats M with P(arrivals > M) at or below the risk (taking
+    spare seats or giving seats back, latest first); an empty window is dissolved."""
+    ps = [view_p(n) for n in sess.invitees]
+    want = max(1, seats_needed(ps, risk, capacity(world, sess, most))) if ps else 0
+    if len(sess.seats) < want:
+        for seat in _spare(world, sess.unit, sess.day)[:want - len(sess.seats)]:
+            seat.session = sess
+            sess.seats.append(seat)
+    while len(sess.seats) > want:
+        seat = max(sess.seats, key=lambda s: (s.time, s.cw))
+        seat.session = None
+        sess.seats.remove(seat)
+    sess.seats.sort(key=lambda s: (s.time, s.cw))
+    if sess.seats:
+        sess.time = sess.seats[0].time
+        sess.minutes = min(s.minutes for s in sess.seats)
+    elif not sess.invitees:
+        world.sessions_by_day[sess.day].remove(sess)
