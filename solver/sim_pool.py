@@ -4,7 +4,7 @@ A window is a unit's free in-person morning seats on one day (several caseworker
 seats, at most `pool_seats`), run as one group call-in: arrivals are served by the next free
 caseworker of the pool. Invitations are sized with the exact distribution of the arrivals — the
 sum of the invitees' own predicted show probabilities, a Poisson-binomial variable, built by
-dynamic programming one invitee at a time as in `booking/services/callin/sizing.py`:
+dynamic programming one invitee at a time (`solver/sizing.py`, shared with the app):
 
     P_i(k) = P_{i-1}(k) · (1 − p_i) + P_{i-1}(k − 1) · p_i
 
@@ -21,21 +21,9 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .sim_world import Need, Seat, Session
+from .sizing import overflow_risk
 
 NOON = "12:00"  # a window is a morning: in-person seats starting before noon
-
-
-def overflow_risk(probabilities: Iterable[float], capacity: int) -> float:
-    """P(arrivals > capacity), exact: P(k arrivals) for k ≤ capacity plus one overflow bucket."""
-    pmf = [1.0] + [0.0] * capacity
-    over = 0.0
-    for p in probabilities:
-        q = 1.0 - p
-        over += pmf[-1] * p
-        for k in range(capacity, 0, -1):
-            pmf[k] = pmf[k] * q + pmf[k - 1] * p
-        pmf[0] *= q
-    return over
 
 
 def invite_count(candidates: Sequence[float], capacity: int, risk: float,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from booking.services.callin.sizing import (
+from solver.sizing import (
     arrival_distribution,
     evaluate,
     overflow_risk,

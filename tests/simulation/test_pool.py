@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from booking.services.callin.sizing import size_invitation
 from solver.sim_draws import uniform
 from solver.sim_policies import SolverPolicy
 from solver.sim_pool import invite_count, overflow_risk, seats_needed
@@ -19,6 +18,7 @@ from solver.sim_run import World
 from solver.sim_scenario import load_scenario, resolve_rule_set
 from solver.sim_world import population
 from solver.simulate import run
+from solver.sizing import size_invitation
 
 RULES = Path(__file__).resolve().parents[2] / "scenarios" / "rules" / "one-conversation.toml"
 

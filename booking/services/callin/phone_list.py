@@ -14,6 +14,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from solver.sizing import overflow_risk
+
 from ...db import begin_write
 from ...models import (
     CallOutcome,
@@ -30,7 +32,6 @@ from ..calendar_days import ZONE
 from ..obligations import open_obligations
 from .errors import CallinError
 from .sessions import capacity, invite_citizen, lock_session, session_day
-from .sizing import overflow_risk
 
 FINAL = (CallOutcome.reached, CallOutcome.new_time)
 

@@ -10,6 +10,8 @@ from babel.dates import format_date, format_time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from solver.sizing import Sizing, evaluate, size_invitation
+
 from ...db import begin_write
 from ...models import (
     ActorKind,
@@ -30,7 +32,6 @@ from .candidates import Candidate, find_candidates
 from .errors import CallinError
 from .history import mark_booked
 from .settings import CallinSettings
-from .sizing import Sizing, evaluate, size_invitation
 
 
 @dataclass(frozen=True)
