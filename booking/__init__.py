@@ -5,19 +5,21 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # the rules engine (booking.rules) stays importable without Flask
+if TYPE_CHECKING:  # the domain (services, rules) stays importable without Flask
     from flask import Flask
 
 
 def create_app(overrides: dict[str, Any] | None = None, *, config_path: str | None = None) -> Flask:
     """Application factory.
 
-    ``overrides`` is merged into the TOML settings section by section (tests use it to point
-    at a temporary database); a top-level ``flask`` key sets raw Flask config values.
+    ``overrides`` is laid over the settings section by section (tests use it to point at a
+    temporary database); a top-level ``flask`` key sets raw Flask config values. Invalid
+    settings raise :class:`booking.settings.SettingsError` naming each key's path.
     """
     from flask import Flask
 
-    from .config import PROJECT_ROOT, flask_config, load_settings, merge
+    from .config import flask_config
+    from .settings import PROJECT_ROOT, load_settings
 
     app = Flask(
         __name__,
@@ -25,16 +27,14 @@ def create_app(overrides: dict[str, Any] | None = None, *, config_path: str | No
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
-    settings = load_settings(config_path)
     overrides = dict(overrides or {})
     raw_flask = overrides.pop("flask", {})
-    if overrides:
-        settings = merge(settings, overrides)
+    settings = load_settings(config_path, overrides=overrides, instance_path=app.instance_path)
     os.makedirs(app.instance_path, exist_ok=True)
-    app.config.update(flask_config(settings, app.instance_path))
+    app.config.update(flask_config(settings))
     app.config.update(raw_flask)
 
     from .web import init_web
 
-    init_web(app)
+    init_web(app, settings)
     return app

@@ -12,10 +12,12 @@ from sqlalchemy import select, text
 from . import migrate
 from .cli_outbox import register_outbox_cli
 from .db import db
+from .extensions import passwords, settings
 from .models import Base, Citizen, Role, StaffUser
 from .services import accounts
 from .services.demo import DemoError, DemoOptions, build_demo
 from .services.rulesets import sync_rule_sets
+from .settings import Settings
 
 
 def _url() -> str:
@@ -81,27 +83,22 @@ def register_cli(app: Flask) -> None:
     @click.option("--citizens", type=int, default=None, help="Number of citizens.")
     def demo(reset: bool, today: object, citizens: int | None) -> None:
         """Build the deterministic demo municipality and print logins and citizen links."""
-        settings = current_app.config["RETTIDIG"]
+        cfg = settings()
         if reset:
             _drop_all()
         migrate.upgrade(_url())
         opts = DemoOptions(
             today=today.date() if today else date.today(),  # type: ignore[attr-defined]
-            seed=settings["demo"]["seed"],
-            citizens=citizens or settings["demo"]["citizens"],
-            caseworkers_per_unit=settings["demo"]["caseworkers_per_unit"],
-            weeks=settings["demo"]["weeks_of_slots"],
-            rule_set=_active_rule_set(settings),
-            optional_closed=tuple(settings["calendar"]["optional_closed"]),
+            seed=cfg.demo.seed,
+            citizens=citizens or cfg.demo.citizens,
+            caseworkers_per_unit=cfg.demo.caseworkers_per_unit,
+            weeks=cfg.demo.weeks_of_slots,
+            rule_set=_active_rule_set(cfg),
+            optional_closed=cfg.calendar.optional_closed,
         )
         with db.fresh_session() as session:
             try:
-                result = build_demo(
-                    session,
-                    current_app.extensions["passwords"],
-                    settings["security"]["cpr_hash_key"],
-                    opts,
-                )
+                result = build_demo(session, passwords(), cfg, opts)
             except DemoError as exc:
                 click.echo(f"error: {exc}", err=True)
                 sys.exit(1)
@@ -145,7 +142,7 @@ def register_cli(app: Flask) -> None:
                 sys.exit(1)
             accounts.create_staff(
                 session,
-                current_app.extensions["passwords"],
+                passwords(),
                 username=username,
                 full_name=full_name,
                 password=password,
@@ -155,8 +152,8 @@ def register_cli(app: Flask) -> None:
         click.echo(f"created {role} {username}")
 
 
-def _active_rule_set(settings: dict) -> str:  # type: ignore[type-arg]
-    active = settings["rules"]["active"]
+def _active_rule_set(cfg: Settings) -> str:
+    active = cfg.rules.active
     if active == "auto":
         from . import rules
 
@@ -165,9 +162,8 @@ def _active_rule_set(settings: dict) -> str:  # type: ignore[type-arg]
 
 
 def _link(citizen: Citizen) -> str:
-    token = accounts.citizen_link_token(current_app.config["SECRET_KEY"], citizen)
-    base = current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
-    with current_app.test_request_context(base_url=base):
+    token = accounts.citizen_link_token(settings().app.secret_key, citizen)
+    with current_app.test_request_context(base_url=settings().app.public_url):
         return url_for("auth.citizen_link", token=token, _external=True)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
 from .db import db
+from .extensions import settings
 from .services.delivery import deliver_due
 
 
@@ -17,12 +18,7 @@ def register_outbox_cli(app: Flask) -> None:
     def send_outbox(limit: int | None) -> None:
         """Send due e-mails (SMTP), SMS and Digital Post; failures are kept and retried."""
         with db.fresh_session() as session:
-            report = deliver_due(
-                session,
-                current_app.config["RETTIDIG"],
-                instance_path=current_app.instance_path,
-                limit=limit,
-            )
+            report = deliver_due(session, settings(), limit=limit)
         click.echo(f"outbox: {report.summary()}")
         if report.failed:
             sys.exit(2)

@@ -8,8 +8,9 @@ import time
 from datetime import date, timedelta
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 
+from .extensions import settings as current_settings
 from .services.calendar_days import week_monday
 from .services.rehab.jobs import solver_settings
 from .services.rehab.projection import ScenarioParams, project
@@ -34,18 +35,18 @@ def register(app: Flask) -> None:
         scenarios: tuple[str, ...], inflow: float, weeks: int, start: object, closed_weeks: str
     ) -> None:
         """Project SCENARIOS written MEETINGSxPLACES[@LEAD_DAYS], e.g. 2x5 3x5 2x5@7."""
-        settings = current_app.config["RETTIDIG"]
+        settings = current_settings()
         first = start.date() if start else week_monday(date.today()) + timedelta(weeks=1)  # type: ignore[attr-defined]
         closed = closed_between(
             first - timedelta(weeks=8),
             first + timedelta(weeks=weeks + 10),
-            settings["calendar"]["optional_closed"],
+            settings.calendar.optional_closed,
         )
         shut = tuple(int(w) for w in closed_weeks.split(",") if w.strip())
         click.echo(
             f"inflow {inflow:g}/week, {weeks} weeks from {first}, "
-            f"{settings['rehab']['projection_runs']} seeded runs (seed "
-            f"{settings['rehab']['projection_seed']}), closed weeks {list(shut) or '-'}"
+            f"{settings.rehab.projection_runs} seeded runs (seed "
+            f"{settings.rehab.projection_seed}), closed weeks {list(shut) or '-'}"
         )
         click.echo(
             f"{'scenario':<10}{'on time':>9}{'due':>8}{'late':>8}{'backlog end':>13}{'seconds':>9}"
@@ -57,7 +58,7 @@ def register(app: Flask) -> None:
                     f"error: {spec!r} is not MEETINGSxPLACES[@LEAD] (meetings 1-5)", err=True
                 )
                 sys.exit(2)
-            lead = int(match[3]) if match[3] else settings["rehab"]["lead_days"]
+            lead = int(match[3]) if match[3] else settings.rehab.lead_days
             params = ScenarioParams(
                 start=first,
                 meetings_per_week=int(match[1]),
@@ -66,8 +67,8 @@ def register(app: Flask) -> None:
                 inflow_per_week=inflow,
                 weeks=weeks,
                 closed_weeks=shut,
-                seed=settings["rehab"]["projection_seed"],
-                runs=settings["rehab"]["projection_runs"],
+                seed=settings.rehab.projection_seed,
+                runs=settings.rehab.projection_runs,
             )
             t0 = time.perf_counter()
             result = project(params, closed, solver_settings(settings))

@@ -2,19 +2,25 @@
 
 Flask-Login keeps one id in the session: ``s:<id>`` for staff, ``c:<id>:<link version>`` for a
 citizen, so bumping a citizen's link version ends every session opened with an older link.
+Plain dataclasses with the four members Flask-Login asks of a user (``is_authenticated``,
+``is_active``, ``is_anonymous``, ``get_id``), so the services that build them need no Flask.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_login import UserMixin
-
 from .models import Role
 
 
+class _LoggedIn:
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+
 @dataclass
-class StaffPrincipal(UserMixin):
+class StaffPrincipal(_LoggedIn):
     staff_id: int
     username: str
     full_name: str
@@ -36,7 +42,7 @@ class StaffPrincipal(UserMixin):
 
 
 @dataclass
-class CitizenPrincipal(UserMixin):
+class CitizenPrincipal(_LoggedIn):
     citizen_id: int
     link_version: int
     name: str

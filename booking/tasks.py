@@ -1,119 +1,83 @@
 """Background jobs on huey: SQLite storage by default, Redis when configured.
 
-Run a worker with ``huey_consumer booking.tasks.huey`` (settings from config.toml). Tasks build
-the app once per worker process and run inside its app context. In tests the queue runs in
-immediate mode (``[queue] backend = "immediate"``): tasks execute inline, in memory.
+Run a worker with ``huey_consumer booking.tasks.huey``: it loads the settings and opens the
+database itself (no Flask app). The app factory hands its own settings and database to
+:func:`configure`, so in tests (``[queue] backend = "immediate"``) tasks run inline against the
+test's database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
+from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
 
-from .config import PROJECT_ROOT, load_settings
+from .database import Database
+from .services import clock
+from .settings import DEFAULT_INSTANCE, QueueSettings, Settings, load_settings
 
-F = TypeVar("F", bound=Callable[..., Any])
 
-
-def make_huey(settings: dict[str, Any], instance_path: Path, name: str = "rettidig") -> Huey:
-    queue = settings.get("queue", {})
-    backend = queue.get("backend", "sqlite")
+def make_huey(queue: QueueSettings, instance_path: Path, name: str = "rettidig") -> Huey:
+    backend = queue.backend
     if backend == "redis":
-        return RedisHuey(name, url=queue["url"])
+        return RedisHuey(name, url=queue.url)
     if backend == "immediate":
         return SqliteHuey(name, immediate=True)
     instance_path.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(name, filename=str(instance_path / "queue.sqlite3"))
 
 
-huey = make_huey(load_settings(), PROJECT_ROOT / "instance")
+huey = make_huey(load_settings().queue, DEFAULT_INSTANCE)
 
-_app = None
-
-
-def configure(app: Any) -> None:
-    """Called by create_app: the app that tasks run in, and immediate mode for tests."""
-    global _app
-    _app = app
-    huey.immediate = app.config["RETTIDIG"].get("queue", {}).get("backend") == "immediate"
+_runtime: tuple[Settings, Database] | None = None
 
 
-def _task_app() -> Any:
-    global _app
-    if _app is None:
-        from . import create_app
-
-        _app = create_app()
-    return _app
+def configure(settings: Settings, database: Database) -> None:
+    """Called by create_app: the settings and database tasks use; immediate mode for tests."""
+    global _runtime
+    _runtime = (settings, database)
+    huey.immediate = settings.queue.backend == "immediate"
 
 
-def in_app_context(func: F) -> F:
-    """Run a task body inside the Flask app context (for db.fresh_session and config)."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from flask import has_app_context
-
-        if has_app_context():  # immediate mode: run in the app that enqueued it
-            return func(*args, **kwargs)
-        with _task_app().app_context():
-            return func(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
-
-
-# --- outbox delivery (appended by the self-booking work) --------------------------------------
-
-from huey import crontab  # noqa: E402
+def runtime() -> tuple[Settings, Database]:
+    """The worker's settings and database (built once per process when no app configured it)."""
+    global _runtime
+    if _runtime is None:
+        settings = load_settings()
+        clock.use_zone(settings.zone)
+        _runtime = (settings, Database(settings.database_url, echo=settings.database.echo))
+    return _runtime
 
 
 @huey.periodic_task(crontab(minute="*"))
-@in_app_context
 def deliver_outbox() -> str:
     """Every minute: send the outbox rows that are due (see booking.services.delivery)."""
-    from flask import current_app
-
-    from .db import db
     from .services.delivery import deliver_due
 
-    with db.fresh_session() as session:
-        report = deliver_due(
-            session, current_app.config["RETTIDIG"], instance_path=current_app.instance_path
-        )
+    settings, database = runtime()
+    with database.fresh_session() as session:
+        report = deliver_due(session, settings)
     return report.summary()
 
 
-# --- rehabilitation team ---------------------------------------------------------------------
-
-
 @huey.task()
-@in_app_context
 def replan_rehab_task(today_iso: str | None = None) -> dict[str, Any]:
     """Re-plan rehabilitation cases into meetings with the solver."""
-    from datetime import date
-
-    from flask import current_app
-
-    from .db import db
     from .services.rehab.jobs import replan_rehab
 
-    with db.fresh_session() as session:
+    settings, database = runtime()
+    with database.fresh_session() as session:
         today = date.fromisoformat(today_iso) if today_iso else None
-        return replan_rehab(session, current_app.config["RETTIDIG"], today)
+        return replan_rehab(session, settings, today)
 
 
 @huey.task()
-@in_app_context
 def project_scenario_task(scenario_id: int) -> None:
     """Project a what-if scenario (26 weeks of seeded inflow through the solver)."""
-    from flask import current_app
-
-    from .db import db
     from .services.rehab.jobs import run_scenario
 
-    with db.fresh_session() as session:
-        run_scenario(session, current_app.config["RETTIDIG"], scenario_id)
+    settings, database = runtime()
+    with database.fresh_session() as session:
+        run_scenario(session, settings, scenario_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import format_date, format_datetime, gettext
@@ -12,20 +11,25 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .database import Database
 from .db import db
 from .extensions import babel, csrf, limiter, login_manager, select_locale
+from .services import clock
 from .services.accounts import load_principal
 from .services.security import Passwords
+from .settings import Settings
 
 
-def init_web(app: Flask) -> None:
-    settings = app.config["RETTIDIG"]
-    db.init_app(app)
+def init_web(app: Flask, settings: Settings) -> None:
+    clock.use_zone(settings.zone)
+    app.extensions["rettidig_settings"] = settings
+    database = Database(settings.database_url, echo=settings.database.echo)
+    db.init_app(app, database)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    sec = settings["security"]
-    app.extensions["passwords"] = Passwords(sec["argon2_time_cost"], sec["argon2_memory_kib"])
+    sec = settings.security
+    app.extensions["passwords"] = Passwords(sec.argon2_time_cost, sec.argon2_memory_kib)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -36,13 +40,13 @@ def init_web(app: Flask) -> None:
 
     register_blueprints(app)
     _register_errors(app)
-    _register_template_helpers(app)
+    _register_template_helpers(app, settings)
 
     from .cli import register_cli
     from .tasks import configure as configure_tasks
 
     register_cli(app)
-    configure_tasks(app)
+    configure_tasks(settings, database)
 
 
 def wants_json() -> bool:
@@ -85,9 +89,7 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("unhandled error on %s", request.path)
-        session = db.session
-        session.rollback()
-        return render(500)
+        return render(500)  # the request's session is rolled back when it is closed
 
 
 def _pattern(danish: str, english: str) -> str:
@@ -95,8 +97,8 @@ def _pattern(danish: str, english: str) -> str:
     return english if select_locale() == "en" else danish
 
 
-def _register_template_helpers(app: Flask) -> None:
-    zone = ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
+def _register_template_helpers(app: Flask, settings: Settings) -> None:
+    zone = settings.zone
 
     def long_date(value: date | datetime | None) -> str:
         if value is None:
@@ -130,8 +132,8 @@ def _register_template_helpers(app: Flask) -> None:
         from .blueprints.nav import navigation
 
         return {
-            "app_name": app.config["RETTIDIG"]["app"]["name"],
-            "municipality": app.config["RETTIDIG"]["app"]["municipality"],
+            "app_name": settings.app.name,
+            "municipality": settings.app.municipality,
             "current_locale": select_locale(),
             "nav_items": navigation(current_user),
         }

@@ -93,6 +93,14 @@ def any_db_url(request) -> str:
     return request.getfixturevalue("pg_url")
 
 
+def use_settings(app, settings) -> None:
+    """Run ``app`` with changed settings from now on (the settings object itself is frozen)."""
+    app.extensions["rettidig_settings"] = settings
+    from booking import tasks
+
+    tasks.configure(settings, app.extensions["rettidig_db"])
+
+
 def make_app(url: str, **extra: object):
     app = create_app(app_overrides(url, **extra))
     migrate.upgrade(url)
@@ -111,6 +119,12 @@ def app(sqlite_url):
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def settings(app):
+    """The app's typed settings (frozen; change them with ``use_settings``)."""
+    return app.extensions["rettidig_settings"]
 
 
 @pytest.fixture

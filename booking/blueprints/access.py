@@ -9,7 +9,8 @@ from typing import Any
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
-from ..db import begin_write, db
+from ..database import begin_write
+from ..db import db
 from ..models import Role
 
 

@@ -16,9 +16,9 @@ from typing import Any
 from babel.dates import format_datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..config import PROJECT_ROOT
 from ..models import Booking
-from .calendar_days import ZONE
+from ..settings import PROJECT_ROOT, Settings
+from .clock import zone
 from .ics import CalendarEvent, calendar_text
 
 CHANNEL_DA = {
@@ -43,7 +43,7 @@ def _env() -> Environment:
 
 def when_da(value: datetime) -> str:
     """E.g. "tirsdag 2. marts 2027 kl. 09:30" (local time)."""
-    return format_datetime(value, "EEEE d. MMMM y 'kl.' HH:mm", tzinfo=ZONE, locale="da")
+    return format_datetime(value, "EEEE d. MMMM y 'kl.' HH:mm", tzinfo=zone(), locale="da")
 
 
 def place_text(booking: Booking) -> str:
@@ -62,15 +62,15 @@ class Text:
     body: str
 
 
-def _render(name: str, booking: Booking, settings: dict[str, Any], **extra: Any) -> Text:
+def _render(name: str, booking: Booking, settings: Settings, **extra: Any) -> Text:
     slot = booking.slot
     start = slot.starts_at
     context = {
         "citizen_name": booking.citizen.name,
-        "municipality": settings["app"]["municipality"],
+        "municipality": settings.app.municipality,
         "when": when_da(start),
         "end": format_datetime(
-            start + timedelta(minutes=slot.minutes), "HH:mm", tzinfo=ZONE, locale="da"
+            start + timedelta(minutes=slot.minutes), "HH:mm", tzinfo=zone(), locale="da"
         ),
         "channel": CHANNEL_DA[slot.channel.value],
         "place": place_text(booking),
@@ -82,27 +82,27 @@ def _render(name: str, booking: Booking, settings: dict[str, Any], **extra: Any)
     return Text(subject.removeprefix("Subject: ").strip(), body.lstrip("\n"))
 
 
-def confirmation(booking: Booking, settings: dict[str, Any], *, rebooked: bool) -> Text:
+def confirmation(booking: Booking, settings: Settings, *, rebooked: bool) -> Text:
     return _render("booking_confirmation.txt", booking, settings, rebooked=rebooked)
 
 
-def cancellation(booking: Booking, settings: dict[str, Any]) -> Text:
+def cancellation(booking: Booking, settings: Settings) -> Text:
     return _render("booking_cancelled.txt", booking, settings)
 
 
-def reminder(booking: Booking, settings: dict[str, Any], hours: int) -> Text:
+def reminder(booking: Booking, settings: Settings, hours: int) -> Text:
     return _render("booking_reminder.txt", booking, settings, hours=hours)
 
 
-def sms_text(booking: Booking, settings: dict[str, Any], kind: str) -> str:
+def sms_text(booking: Booking, settings: Settings, kind: str) -> str:
     """A short SMS (no links, no case text)."""
     return _render(f"sms_{kind}.txt", booking, settings).body.strip()
 
 
-def calendar_event(booking: Booking, settings: dict[str, Any]) -> CalendarEvent:
+def calendar_event(booking: Booking, settings: Settings) -> CalendarEvent:
     slot = booking.slot
-    municipality = settings["app"]["municipality"]
-    _, organizer = parseaddr(settings.get("mail", {}).get("sender", ""))
+    municipality = settings.app.municipality
+    _, organizer = parseaddr(settings.mail.sender)
     return CalendarEvent(
         uid=booking.ical_uid,
         sequence=booking.ical_sequence,
@@ -118,6 +118,6 @@ def calendar_event(booking: Booking, settings: dict[str, Any]) -> CalendarEvent:
     )
 
 
-def booking_ics(booking: Booking, settings: dict[str, Any], method: str) -> str:
+def booking_ics(booking: Booking, settings: Settings, method: str) -> str:
     """The booking as an iCalendar file: REQUEST (e-mail), PUBLISH (download) or CANCEL."""
     return calendar_text(calendar_event(booking, settings), method=method)

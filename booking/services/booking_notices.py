@@ -14,6 +14,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from ..models import Booking, OutboxChannel, OutboxMessage, OutboxState
+from ..settings import Settings
 from . import booking_mail
 from .outbox import enqueue
 
@@ -30,7 +31,7 @@ def drop_reminders(session: Session, booking: Booking) -> None:
 
 
 def notify_booked(
-    session: Session, booking: Booking, settings: dict[str, Any], now: datetime, *, rebooked: bool
+    session: Session, booking: Booking, settings: Settings, now: datetime, *, rebooked: bool
 ) -> list[OutboxMessage]:
     citizen, seq = booking.citizen, booking.ical_sequence
     out = []
@@ -55,7 +56,7 @@ def notify_booked(
             )
         )
     start = booking.slot.starts_at
-    for hours in settings["booking"].get("reminder_hours", []):
+    for hours in settings.booking.reminder_hours:
         at = start - timedelta(hours=int(hours))
         if at <= now:
             continue
@@ -82,7 +83,7 @@ def notify_booked(
 def _letter(
     session: Session,
     booking: Booking,
-    settings: dict[str, Any],
+    settings: Settings,
     channel: OutboxChannel,
     recipient: str,
     text: Any,
@@ -105,7 +106,7 @@ def _letter(
 def _sms(
     session: Session,
     booking: Booking,
-    settings: dict[str, Any],
+    settings: Settings,
     kind: str,
     key: str,
     *,
@@ -125,7 +126,7 @@ def _sms(
 
 
 def notify_cancelled(
-    session: Session, booking: Booking, settings: dict[str, Any]
+    session: Session, booking: Booking, settings: Settings
 ) -> list[OutboxMessage]:
     citizen, seq = booking.citizen, booking.ical_sequence
     out = []

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-ZONE = ZoneInfo("Europe/Copenhagen")
+from .clock import zone
 
 
 @lru_cache(maxsize=64)
@@ -45,9 +45,9 @@ def add_working_days(day: date, count: int, closed: dict[date, str]) -> date:
     return day
 
 
-def local_datetime(day: date, at: time, zone: ZoneInfo = ZONE) -> datetime:
+def local_datetime(day: date, at: time, tz: ZoneInfo | None = None) -> datetime:
     """An aware datetime for a wall-clock time on a date (DST handled by zoneinfo)."""
-    return datetime.combine(day, at, tzinfo=zone)
+    return datetime.combine(day, at, tzinfo=tz or zone())
 
 
 def week_monday(day: date) -> date:

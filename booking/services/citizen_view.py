@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import rules
 from ..models import Booking, BookingState, Citizen, Obligation, Slot
-from .calendar_days import ZONE
-from .clock import now_utc
+from ..settings import Settings
+from .clock import now_utc, zone
 from .obligations import as_rule_obligation, open_obligations
 from .slot_search import SlotOption, bookable_slots
 
@@ -36,12 +35,12 @@ class CitizenOverview:
 
 
 def citizen_overview(
-    session: Session, citizen: Citizen, settings: dict[str, Any], *, now: datetime | None = None
+    session: Session, citizen: Citizen, settings: Settings, *, now: datetime | None = None
 ) -> CitizenOverview:
     from .reservations import changeable
 
     now = now or now_utc()
-    today = now.astimezone(ZONE).date()
+    today = now.astimezone(zone()).date()
     overview = CitizenOverview(today=today)
     bookings = {
         b.obligation_id: b
@@ -51,7 +50,7 @@ def citizen_overview(
             .where(Booking.citizen_id == citizen.id, Booking.state == BookingState.booked)
         )
     }
-    local_days = settings["rules"]["self_booking_days"]
+    local_days = settings.rules.self_booking_days
     for ob in open_obligations(session, citizen.id):
         rule_set = rules.load_rule_set(ob.rule_set_code)
         until = rules.self_booking_deadline(

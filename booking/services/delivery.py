@@ -17,13 +17,14 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db import begin_write
+from ..database import transaction
 from ..models import OutboxChannel, OutboxMessage, OutboxState
+from ..settings import MailSettings, Settings
 from .clock import now_utc
 
 
@@ -36,12 +37,12 @@ class Transport(Protocol):
 class SmtpTransport:
     """E-mail by SMTP (smtplib); the ``.ics`` goes as ``text/calendar; method=…``."""
 
-    def __init__(self, mail: Mapping[str, Any]) -> None:
+    def __init__(self, mail: MailSettings) -> None:
         self.mail = mail
 
     def build(self, message: OutboxMessage) -> EmailMessage:
         mail = EmailMessage()
-        mail["From"] = self.mail["sender"]
+        mail["From"] = self.mail.sender
         mail["To"] = message.recipient
         mail["Subject"] = message.subject
         mail["Date"] = format_datetime(now_utc())
@@ -58,13 +59,12 @@ class SmtpTransport:
         return mail
 
     def send(self, message: OutboxMessage) -> None:
-        timeout = float(self.mail.get("timeout_s", 20))
-        host, port = self.mail["smtp_host"], int(self.mail["smtp_port"])
-        with smtplib.SMTP(host, port, timeout=timeout) as s:
-            if self.mail.get("smtp_starttls"):
+        mail = self.mail
+        with smtplib.SMTP(mail.smtp_host, mail.smtp_port, timeout=mail.timeout_s) as s:
+            if mail.smtp_starttls:
                 s.starttls()
-            if self.mail.get("username"):
-                s.login(self.mail["username"], self.mail.get("password", ""))
+            if mail.username:
+                s.login(mail.username, mail.password)
             s.send_message(self.build(message))
 
 
@@ -92,17 +92,14 @@ class FileTransport:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
-def default_transports(
-    settings: Mapping[str, Any], instance_path: str | Path
-) -> dict[OutboxChannel, Transport]:
-    outbox = settings.get("outbox", {})
-    base = Path(instance_path)
+def default_transports(settings: Settings) -> dict[OutboxChannel, Transport]:
+    """SMTP for e-mail; the local file adapters (in the instance folder) for SMS and Digital
+    Post."""
+    base = Path(settings.instance_path)
     return {
-        OutboxChannel.email: SmtpTransport(settings["mail"]),
-        OutboxChannel.sms: FileTransport(base / outbox.get("sms_log", "outbox-sms.log")),
-        OutboxChannel.digital_post: FileTransport(
-            base / outbox.get("digital_post_log", "outbox-digital-post.log")
-        ),
+        OutboxChannel.email: SmtpTransport(settings.mail),
+        OutboxChannel.sms: FileTransport(base / settings.outbox.sms_log),
+        OutboxChannel.digital_post: FileTransport(base / settings.outbox.digital_post_log),
     }
 
 
@@ -116,58 +113,37 @@ class DeliveryReport:
         return f"{len(self.sent)} sent, {len(self.retrying)} to retry, {len(self.failed)} failed"
 
 
-def backoff(settings: Mapping[str, Any], attempts: int) -> timedelta:
+def backoff(settings: Settings, attempts: int) -> timedelta:
     """Wait before attempt ``attempts + 1``: retry_minutes · 2^(attempts − 1), at most a day."""
-    base = float(settings["mail"].get("retry_minutes", 5))
+    base = settings.mail.retry_minutes
     return min(timedelta(minutes=base * 2 ** max(attempts - 1, 0)), timedelta(days=1))
 
 
-def _claim(
-    session: Session, settings: Mapping[str, Any], now: datetime, limit: int
-) -> list[OutboxMessage]:
-    begin_write(session)
-    stmt = (
-        select(OutboxMessage)
-        .where(OutboxMessage.state == OutboxState.pending, OutboxMessage.not_before <= now)
-        .order_by(OutboxMessage.not_before, OutboxMessage.id)
-        .limit(limit)
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    rows = list(session.scalars(stmt))
-    for row in rows:
-        row.attempts += 1
-        row.not_before = now + backoff(settings, row.attempts)
-    session.commit()
+def _claim(session: Session, settings: Settings, now: datetime, limit: int) -> list[OutboxMessage]:
+    with transaction(session):
+        stmt = (
+            select(OutboxMessage)
+            .where(OutboxMessage.state == OutboxState.pending, OutboxMessage.not_before <= now)
+            .order_by(OutboxMessage.not_before, OutboxMessage.id)
+            .limit(limit)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        rows = list(session.scalars(stmt))
+        for row in rows:
+            row.attempts += 1
+            row.not_before = now + backoff(settings, row.attempts)
     return rows
 
 
-def deliver_due(
-    session: Session,
-    settings: Mapping[str, Any],
-    *,
-    instance_path: str | Path,
-    now: datetime | None = None,
-    transports: Mapping[OutboxChannel, Transport] | None = None,
-    limit: int | None = None,
-) -> DeliveryReport:
-    """Send every pending row whose ``not_before`` has come; see the module docstring."""
-    now = now or now_utc()
-    transports = transports or default_transports(settings, instance_path)
-    max_attempts = int(settings["mail"].get("max_attempts", 5))
-    batch = limit or int(settings.get("outbox", {}).get("batch_size", 100))
-    report = DeliveryReport()
-    for row in _claim(session, settings, now, batch):
-        error: str | None = None
-        try:
-            transports[row.channel].send(row)
-        except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
-            error = f"{type(exc).__name__}: {exc}"[:2000]
-        begin_write(session)
-        fresh = session.get(OutboxMessage, row.id, populate_existing=True)
+def _settle(
+    session: Session, row_id: int, error: str | None, max_attempts: int, report: DeliveryReport
+) -> None:
+    """Mark one claimed row sent, or keep its error (failed after ``max_attempts``)."""
+    with transaction(session):
+        fresh = session.get(OutboxMessage, row_id, populate_existing=True)
         if fresh is None:  # pragma: no cover - rows are never deleted once claimed
-            session.rollback()
-            continue
+            return
         if error is None:
             fresh.state = OutboxState.sent
             fresh.sent_at = now_utc()
@@ -180,5 +156,25 @@ def deliver_due(
                 report.failed.append(fresh.id)
             else:
                 report.retrying.append(fresh.id)
-        session.commit()
+
+
+def deliver_due(
+    session: Session,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    transports: Mapping[OutboxChannel, Transport] | None = None,
+    limit: int | None = None,
+) -> DeliveryReport:
+    """Send every pending row whose ``not_before`` has come; see the module docstring."""
+    now = now or now_utc()
+    transports = transports or default_transports(settings)
+    report = DeliveryReport()
+    for row in _claim(session, settings, now, limit or settings.outbox.batch_size):
+        error: str | None = None
+        try:
+            transports[row.channel].send(row)
+        except Exception as exc:  # noqa: BLE001 - any failure is recorded and retried
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+        _settle(session, row.id, error, settings.mail.max_attempts, report)
     return report

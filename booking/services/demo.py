@@ -27,10 +27,12 @@ from ..models import (
     Unit,
     WorkTemplate,
 )
+from ..settings import Settings
 from . import accounts, demo_data
 from .attendance import estimate_show_probability
-from .calendar_days import ZONE, closed_days, local_datetime, week_monday
+from .calendar_days import closed_days, local_datetime, week_monday
 from .callin.demo import add_demo_session
+from .clock import zone
 from .demo_rehab import demo_rehab
 from .obligations import BOOKABLE_KINDS, open_obligations, refresh_citizen
 from .rulesets import sync_rule_sets
@@ -64,8 +66,10 @@ class DemoResult:
 
 
 def build_demo(
-    session: Session, passwords: Passwords, cpr_key: str, opts: DemoOptions
+    session: Session, passwords: Passwords, settings: Settings, opts: DemoOptions
 ) -> DemoResult:
+    """Build the demo municipality in one transaction (refused when data exists)."""
+    cpr_key = settings.security.cpr_hash_key
     if session.scalar(select(func.count(Unit.id))):
         raise DemoError("the database already holds data; run `flask --app booking demo --reset`")
     rng = random.Random(opts.seed)
@@ -83,7 +87,8 @@ def build_demo(
     booked = _bookings(session, rng, citizens, opts)
     meetings, cases = demo_rehab(session, rng, citizens, closed, opts)
     session.flush()
-    invited = add_demo_session(session, opts.today)  # a group call-in today (fælles indkald)
+    # a group call-in today (fælles indkald)
+    invited = add_demo_session(session, opts.today, settings.callin, settings.app.municipality)
     result.citizen_ids = _showcase(session, citizens, opts.today)
     result.counts = {
         "units": len(units),
@@ -319,7 +324,7 @@ def _bookings(
                 continue
             allowed = set(ob.channels) & set(citizen.channels or ("in_person", "phone", "video"))
             for slot in slots_by_cw.get(citizen.caseworker_id or -1, []):
-                day = slot.starts_at.astimezone(ZONE).date()
+                day = slot.starts_at.astimezone(zone()).date()
                 if slot.id in taken or slot.channel.value not in allowed:
                     continue
                 if not ob.earliest <= day <= ob.deadline or slot.minutes < ob.minutes:

@@ -1,20 +1,17 @@
 """iCalendar (RFC 5545) events for bookings, with the icalendar 7 API.
 
 A booking keeps one UID for its life; each change raises SEQUENCE. Events carry a
-VTIMEZONE for Europe/Copenhagen and local times, and never a CPR number or case text.
+VTIMEZONE for the configured zone and local times, and never a CPR number or case text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
 
-from .clock import now_utc
-
-ZONE_NAME = "Europe/Copenhagen"
+from .clock import now_utc, zone
 
 
 @dataclass(frozen=True)
@@ -31,18 +28,18 @@ class CalendarEvent:
 
 def calendar_text(event: CalendarEvent, *, method: str = "REQUEST") -> str:
     """One VCALENDAR with one VEVENT. ``method``: REQUEST, PUBLISH or CANCEL."""
-    zone = ZoneInfo(ZONE_NAME)
+    tz = zone()
     cal = Calendar()
     cal.add("prodid", "-//Rettidig//Jobcenter booking//DA")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", method)
-    start = event.start.astimezone(zone)
-    end = event.end.astimezone(zone)
+    start = event.start.astimezone(tz)
+    end = event.end.astimezone(tz)
     # a whole year on each side, so the VTIMEZONE carries real STANDARD/DAYLIGHT rules
     cal.add_component(
         Timezone.from_tzid(
-            ZONE_NAME, first_date=date(start.year - 1, 1, 1), last_date=date(end.year + 1, 12, 31)
+            tz.key, first_date=date(start.year - 1, 1, 1), last_date=date(end.year + 1, 12, 31)
         )
     )
     vevent = Event()

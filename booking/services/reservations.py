@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import begin_write
+from ..database import begin_write
 from ..models import (
     ActorKind,
     Booking,
@@ -31,10 +31,10 @@ from ..models import (
     OutboxMessage,
     Slot,
 )
+from ..settings import Settings
 from . import audit
 from .booking_notices import drop_reminders, notify_booked, notify_cancelled
-from .calendar_days import ZONE
-from .clock import now_utc
+from .clock import now_utc, zone
 from .slot_search import SlotOption, bookable_slots, nearest_alternatives, self_booking_until
 
 REASONS = (
@@ -73,11 +73,11 @@ def _actor(actor: Actor | None, citizen_id: int) -> Actor:
     return actor or Actor(ActorKind.citizen, citizen_id)
 
 
-def cutoff_hours(settings: dict[str, Any]) -> int:
-    return int(settings["booking"]["cancellation_cutoff_hours"])
+def cutoff_hours(settings: Settings) -> int:
+    return int(settings.booking.cancellation_cutoff_hours)
 
 
-def changeable(booking: Booking, settings: dict[str, Any], now: datetime | None = None) -> bool:
+def changeable(booking: Booking, settings: Settings, now: datetime | None = None) -> bool:
     """Can the citizen still move or cancel this booking (before the cutoff)?"""
     now = now or now_utc()
     return booking.state == BookingState.booked and booking.slot.starts_at - now >= timedelta(
@@ -118,11 +118,11 @@ def _check_slot(
     citizen: Citizen,
     ob: Obligation,
     slot_id: int,
-    settings: dict[str, Any],
+    settings: Settings,
     now: datetime,
     ignore_booking_id: int | None = None,
 ) -> Slot:
-    today = now.astimezone(ZONE).date()
+    today = now.astimezone(zone()).date()
     until = self_booking_until(ob, settings)
     if until < today:
         raise ReservationError("deadline_passed")
@@ -150,7 +150,7 @@ def _taken(
     citizen_id: int,
     obligation_id: int,
     slot_id: int,
-    settings: dict[str, Any],
+    settings: Settings,
     now: datetime,
     ignore_booking_id: int | None = None,
 ) -> ReservationError:
@@ -166,7 +166,7 @@ def _taken(
         ob,
         slot.starts_at,
         until=self_booking_until(ob, settings),
-        today=now.astimezone(ZONE).date(),
+        today=now.astimezone(zone()).date(),
         ignore_booking_id=ignore_booking_id,
     )
     session.rollback()
@@ -189,7 +189,7 @@ def book(
     obligation_id: int,
     slot_id: int,
     request_key: str | None,
-    settings: dict[str, Any],
+    settings: Settings,
     now: datetime | None = None,
     actor: Actor | None = None,
     source: BookingSource = BookingSource.self,
@@ -267,7 +267,7 @@ def rebook(
     booking_id: int,
     slot_id: int,
     request_key: str | None,
-    settings: dict[str, Any],
+    settings: Settings,
     now: datetime | None = None,
     actor: Actor | None = None,
 ) -> Outcome:
@@ -337,7 +337,7 @@ def cancel(
     *,
     citizen_id: int,
     booking_id: int,
-    settings: dict[str, Any],
+    settings: Settings,
     now: datetime | None = None,
     actor: Actor | None = None,
 ) -> Outcome:

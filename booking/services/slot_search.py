@@ -23,7 +23,9 @@ from sqlalchemy.orm import Session
 
 from .. import rules
 from ..models import Booking, BookingState, Caseworker, Channel, Citizen, Obligation, Slot
-from .calendar_days import ZONE, local_datetime, week_monday
+from ..settings import Settings
+from .calendar_days import local_datetime, week_monday
+from .clock import zone
 from .obligations import as_rule_obligation
 
 CHANNEL_ORDER = ("in_person", "phone", "video")
@@ -41,7 +43,7 @@ class SlotOption:
 
     @property
     def local_day(self) -> date:
-        return self.starts_at.astimezone(ZONE).date()
+        return self.starts_at.astimezone(zone()).date()
 
     @property
     def ends_at(self) -> datetime:
@@ -58,13 +60,13 @@ class Window:
         return self.last_day < self.first_day
 
 
-def self_booking_until(ob: Obligation, settings: dict[str, Any]) -> date:
+def self_booking_until(ob: Obligation, settings: Settings) -> date:
     """The citizen's own booking deadline for ``ob`` (rule set floor, local setting above it)."""
     rule_set = rules.load_rule_set(ob.rule_set_code)
     return rules.self_booking_deadline(
         rule_set,
         as_rule_obligation(ob, ob.programme.target_group),
-        local_days=settings["rules"]["self_booking_days"],
+        local_days=settings.rules.self_booking_days,
     )
 
 
@@ -123,7 +125,7 @@ def _busy_days(session: Session, citizen_id: int, ignore_booking_id: int | None)
     )
     if ignore_booking_id is not None:
         stmt = stmt.where(Booking.id != ignore_booking_id)
-    return {at.astimezone(ZONE).date() for at in session.scalars(stmt)}
+    return {at.astimezone(zone()).date() for at in session.scalars(stmt)}
 
 
 def bookable_slots(
@@ -222,7 +224,7 @@ def obligations_without_slots(
     horizon = session.scalar(select(func.max(Slot.starts_at)))
     if horizon is None:
         return [ob for ob, _ in candidates]
-    horizon_day = horizon.astimezone(ZONE).date()
+    horizon_day = horizon.astimezone(zone()).date()
     start, _ = _day_bounds(today + timedelta(days=1), today + timedelta(days=1))
     taken = _taken_seats()
     rows = session.execute(
@@ -240,7 +242,7 @@ def obligations_without_slots(
     )
     index: dict[tuple[str, int, str, int], list[date]] = {}
     for cw_id, unit_id, channel, minutes, starts_at in rows:
-        day = starts_at.astimezone(ZONE).date()
+        day = starts_at.astimezone(zone()).date()
         index.setdefault(("cw", cw_id, channel.value, minutes), []).append(day)
         index.setdefault(("unit", unit_id, channel.value, minutes), []).append(day)
     lengths = sorted({k[3] for k in index})

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Absence, Caseworker, Channel, Slot, WorkTemplate
-from .calendar_days import ZONE, closed_days, local_datetime
+from .calendar_days import closed_days, local_datetime
+from .clock import zone
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,11 @@ def slot_specs(
     *,
     closed: dict[date, str],
     absences: Sequence[tuple[datetime, datetime]] = (),
-    zone: ZoneInfo = ZONE,
+    tz: ZoneInfo | None = None,
 ) -> list[SlotSpec]:
-    """Slots for ``start`` ≤ day < ``end`` (pure: no database)."""
+    """Slots for ``start`` ≤ day < ``end`` (pure: no database), in ``tz`` (default: the
+    configured zone)."""
+    tz = tz or zone()
     specs: list[SlotSpec] = []
     day = start
     while day < end:
@@ -42,8 +45,8 @@ def slot_specs(
             for tpl in templates:
                 if tpl.weekday != day.weekday():
                     continue
-                begin = local_datetime(day, tpl.start_time, zone)
-                stop = local_datetime(day, tpl.end_time, zone)
+                begin = local_datetime(day, tpl.start_time, tz)
+                stop = local_datetime(day, tpl.end_time, tz)
                 step = timedelta(minutes=tpl.slot_minutes)
                 at = begin
                 while at + step <= stop:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from booking import migrate
-from booking.db import begin_write, make_engine
+from booking.database import begin_write, make_engine
 from booking.models import ActorKind, AuditEntry, Unit
 from booking.services import audit
 

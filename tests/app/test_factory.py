@@ -6,18 +6,18 @@ import re
 import tomllib
 
 from booking import create_app
-from booking.config import DEFAULT_CONFIG, load_settings
+from booking.settings import DEFAULT_CONFIG, load_settings
 
 
 def test_defaults_come_from_config_toml(tmp_path):
     app = create_app()
     with DEFAULT_CONFIG.open("rb") as fh:
         raw = tomllib.load(fh)
-    settings = app.config["RETTIDIG"]
-    assert settings["rehab"]["lead_days"] == raw["rehab"]["lead_days"] == 14
-    assert settings["targets"] == {"interim": 0.80, "goal": 0.90}
-    assert settings["solver"]["num_workers"] == 2 and settings["solver"]["time_limit_s"] > 0
-    assert settings["rules"]["self_booking_days"] >= 8
+    settings = app.extensions["rettidig_settings"]
+    assert settings.rehab.lead_days == raw["rehab"]["lead_days"] == 14
+    assert settings.targets.model_dump() == {"interim": 0.80, "goal": 0.90}
+    assert settings.solver.num_workers == 2 and settings.solver.time_limit_s > 0
+    assert settings.rules.self_booking_days >= 8
     assert app.config["BABEL_DEFAULT_LOCALE"] == "da"
     # the relative SQLite URL lands in the instance folder
     assert app.config["DATABASE_URL"] == f"sqlite:///{app.instance_path}/rettidig.sqlite3"
@@ -29,8 +29,8 @@ def test_overrides_merge_section_by_section(tmp_path):
         {"database": {"url": url}, "rehab": {"lead_days": 7}, "flask": {"TESTING": True}}
     )
     assert app.config["DATABASE_URL"] == url
-    assert app.config["RETTIDIG"]["rehab"]["lead_days"] == 7
-    assert app.config["RETTIDIG"]["rehab"]["material_alert_days"] == 5  # untouched sibling
+    assert app.extensions["rettidig_settings"].rehab.lead_days == 7
+    assert app.extensions["rettidig_settings"].rehab.material_alert_days == 5  # untouched sibling
     assert app.testing
 
 
@@ -39,8 +39,8 @@ def test_environment_overrides_secrets(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     monkeypatch.setenv("CPR_HASH_KEY", "cpr-from-env")
     settings = load_settings()
-    assert settings["app"]["secret_key"] == "from-env"
-    assert settings["security"]["cpr_hash_key"] == "cpr-from-env"
+    assert settings.app.secret_key == "from-env"
+    assert settings.security.cpr_hash_key == "cpr-from-env"
     app = create_app()
     assert app.config["SECRET_KEY"] == "from-env"
     assert app.config["DATABASE_URL"].startswith("postgresql+psycopg://")

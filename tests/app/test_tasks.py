@@ -8,6 +8,7 @@ import uuid
 import pytest
 import redis
 
+from booking.settings import QueueSettings
 from booking.tasks import huey, make_huey
 
 
@@ -24,7 +25,7 @@ def _roundtrip(queue) -> int:
 
 
 def test_sqlite_queue_stores_and_runs_a_task(tmp_path):
-    queue = make_huey({"queue": {"backend": "sqlite"}}, tmp_path)
+    queue = make_huey(QueueSettings(backend="sqlite", url=""), tmp_path)
     assert _roundtrip(queue) == 5
     assert (tmp_path / "queue.sqlite3").exists()
 
@@ -38,7 +39,7 @@ def test_redis_queue_stores_and_runs_a_task():
             pytest.fail(f"Redis at {url} is required in CI: {exc}")
         pytest.skip(f"Redis not reachable: {exc}")
     queue = make_huey(
-        {"queue": {"backend": "redis", "url": url}},
+        QueueSettings(backend="redis", url=url),
         None,  # type: ignore[arg-type]
         name=f"rettidig-test-{uuid.uuid4().hex[:8]}",
     )

@@ -12,13 +12,13 @@ import pytest
 from sqlalchemy.orm import Session
 
 from booking.models import Caseworker, Channel, Citizen, Obligation, Slot, Unit
-from booking.services.calendar_days import ZONE, local_datetime
-from booking.services.clock import now_utc
+from booking.services.calendar_days import local_datetime
+from booking.services.clock import now_utc, zone
 from tests import factories
 
 
 def today() -> date:
-    return now_utc().astimezone(ZONE).date()
+    return now_utc().astimezone(zone()).date()
 
 
 def at(days: int, hour: int = 9, minute: int = 0) -> datetime:
@@ -111,11 +111,6 @@ def build_world(session: Session) -> World:
     ]
     session.commit()
     return World(unit, cw, other, citizen, ob, slots)
-
-
-@pytest.fixture
-def settings(app) -> dict:
-    return app.config["RETTIDIG"]
 
 
 @pytest.fixture

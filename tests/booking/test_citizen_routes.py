@@ -13,7 +13,7 @@ from booking.models import AuditEntry, Booking, BookingState, Obligation, Obliga
 from booking.services.accounts import citizen_link_token
 from booking.services.central import central_booking_list
 from tests import factories
-from tests.conftest import make_app
+from tests.conftest import make_app, use_settings
 
 from .conftest import add_obligation, build_world, today
 
@@ -23,7 +23,7 @@ def session(app):
     """The test's own session, without holding an app context (the client's requests must get
     their own context and session, as in production)."""
     with app.app_context():
-        s = db.new_session()
+        s = db.database.session()
     try:
         yield s
     finally:
@@ -149,7 +149,7 @@ def test_taken_slot_says_so_with_alternatives(app, client, session, world):
 
 
 def test_after_the_cutoff_the_booking_cannot_be_changed(app, client, session, world, settings):
-    settings["booking"]["cancellation_cutoff_hours"] = 24 * 30
+    use_settings(app, settings.with_changes({"booking": {"cancellation_cutoff_hours": 24 * 30}}))
     _login(app, client, world.citizen)
     page = client.get(f"/borger/samtale/{world.ob.id}")
     client.post(
@@ -194,7 +194,7 @@ def test_csrf_is_required_on_booking(tmp_path):
         flask={"TESTING": True, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False},
     )
     with app.app_context():
-        s = db.new_session()
+        s = db.database.session()
     world = build_world(s)
     client = app.test_client()
     _login(app, client, world.citizen)

@@ -10,7 +10,8 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from booking.db import db, make_engine
+from booking.database import make_engine
+from booking.db import db
 from booking.models import Booking, BookingState, Obligation, ObligationState
 from booking.services import reservations
 from booking.services.reservations import ReservationError
@@ -73,7 +74,7 @@ def _count(app, *where) -> int:
 
 def test_many_citizens_race_for_the_last_seat(any_db_url):
     app, slot_id, _spare, people = _setup(any_db_url)
-    settings = app.config["RETTIDIG"]
+    settings = app.extensions["rettidig_settings"]
     jobs = [
         {"citizen_id": c, "obligation_id": o, "slot_id": slot_id, "request_key": f"k{i}"}
         for i, (c, o) in enumerate(people)
@@ -93,7 +94,7 @@ def test_many_citizens_race_for_the_last_seat(any_db_url):
 
 def test_one_citizen_submitting_twenty_times_gets_one_booking(any_db_url):
     app, slot_id, spare_id, people = _setup(any_db_url)
-    settings = app.config["RETTIDIG"]
+    settings = app.extensions["rettidig_settings"]
     citizen_id, obligation_id = people[0]
     same_key = {
         "citizen_id": citizen_id,

@@ -19,6 +19,7 @@ from booking.services import reservations
 from booking.services.clock import now_utc
 from booking.services.delivery import backoff, deliver_due
 from booking.services.outbox import enqueue
+from tests.conftest import use_settings
 
 
 def _free_port() -> int:
@@ -46,14 +47,19 @@ def smtp():
 
 
 @pytest.fixture
-def mail_settings(settings, tmp_path, smtp):
+def mail_settings(app, settings, tmp_path, smtp):
     controller, _ = smtp
-    settings["mail"]["smtp_port"] = controller.port
-    settings["mail"]["smtp_host"] = "127.0.0.1"
-    settings["mail"]["timeout_s"] = 5
-    settings.setdefault("outbox", {})["sms_log"] = str(tmp_path / "sms.log")
-    settings["outbox"]["digital_post_log"] = str(tmp_path / "dp.log")
-    return settings
+    changed = settings.with_changes(
+        {
+            "mail": {"smtp_port": controller.port, "smtp_host": "127.0.0.1", "timeout_s": 5},
+            "outbox": {
+                "sms_log": str(tmp_path / "sms.log"),
+                "digital_post_log": str(tmp_path / "dp.log"),
+            },
+        }
+    )
+    use_settings(app, changed)
+    return changed
 
 
 def test_send_outbox_command_delivers_the_booking_mail_with_calendar(
@@ -87,7 +93,7 @@ def test_send_outbox_command_delivers_the_booking_mail_with_calendar(
     assert all(s == OutboxState.pending for k, s in states.items() if k.startswith("reminder:"))
     # at the reminder's time the worker sends it
     later = world.slots[3].starts_at - timedelta(hours=47)
-    report = deliver_due(session, mail_settings, instance_path=tmp_path, now=later)
+    report = deliver_due(session, mail_settings, now=later)
     assert len(report.sent) == 2
     assert "Påmindelse" in inbox.messages[-1]["Subject"]
 
@@ -96,8 +102,10 @@ def test_a_failed_delivery_is_retried_with_backoff_and_never_lost(
     session, mail_settings, smtp, tmp_path
 ):
     controller, inbox = smtp
-    mail_settings["mail"]["smtp_port"] = _free_port()  # nobody listens here
-    mail_settings["mail"]["max_attempts"] = 3
+    # nobody listens on the port
+    mail_settings = mail_settings.with_changes(
+        {"mail": {"smtp_port": _free_port(), "max_attempts": 3}}
+    )
     message = enqueue(
         session,
         channel=OutboxChannel.email,
@@ -107,17 +115,17 @@ def test_a_failed_delivery_is_retried_with_backoff_and_never_lost(
     )
     session.commit()
     now = now_utc()
-    report = deliver_due(session, mail_settings, instance_path=tmp_path, now=now)
+    report = deliver_due(session, mail_settings, now=now)
     assert report.retrying == [message.id]
     session.refresh(message)
     assert message.state == OutboxState.pending and message.attempts == 1
     assert message.last_error and "Connection" in message.last_error
     assert message.not_before == now + backoff(mail_settings, 1)
     # not due again before the back-off has passed
-    assert deliver_due(session, mail_settings, instance_path=tmp_path, now=now).retrying == []
+    assert deliver_due(session, mail_settings, now=now).retrying == []
     # the server is back: the retry delivers it
-    mail_settings["mail"]["smtp_port"] = controller.port
-    report = deliver_due(session, mail_settings, instance_path=tmp_path, now=message.not_before)
+    mail_settings = mail_settings.with_changes({"mail": {"smtp_port": controller.port}})
+    report = deliver_due(session, mail_settings, now=message.not_before)
     assert report.sent == [message.id]
     session.refresh(message)
     assert message.state == OutboxState.sent and message.attempts == 2
@@ -125,15 +133,16 @@ def test_a_failed_delivery_is_retried_with_backoff_and_never_lost(
 
 
 def test_after_max_attempts_the_row_is_failed_but_kept(session, mail_settings, tmp_path):
-    mail_settings["mail"]["smtp_port"] = _free_port()
-    mail_settings["mail"]["max_attempts"] = 2
+    mail_settings = mail_settings.with_changes(
+        {"mail": {"smtp_port": _free_port(), "max_attempts": 2}}
+    )
     message = enqueue(
         session, channel=OutboxChannel.email, recipient="x@example.org", subject="s", body="b"
     )
     session.commit()
     when = now_utc()
     for _ in range(2):
-        deliver_due(session, mail_settings, instance_path=tmp_path, now=when)
+        deliver_due(session, mail_settings, now=when)
         when += timedelta(days=2)
     session.refresh(message)
     assert message.state == OutboxState.failed and message.attempts == 2
@@ -150,7 +159,7 @@ def test_digital_post_goes_through_the_local_adapter(session, mail_settings, tmp
         ics="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
     )
     session.commit()
-    report = deliver_due(session, mail_settings, instance_path=tmp_path)
+    report = deliver_due(session, mail_settings)
     assert len(report.sent) == 1
     line = json.loads((tmp_path / "dp.log").read_text().splitlines()[0])
     assert line["recipient"] == "citizen:7" and line["has_calendar"] is True

@@ -19,7 +19,7 @@ from tests.browser.conftest import assert_accessible
 
 def _phone_citizens(app, count: int = 2) -> list[str]:
     """Personal links of demo citizens whose next conversation can be booked by phone."""
-    settings = app.config["RETTIDIG"]
+    settings = app.extensions["rettidig_settings"]
     links = []
     with app.app_context(), db.fresh_session() as s:
         for citizen in s.query(Citizen).order_by(Citizen.id):

@@ -8,14 +8,18 @@ from datetime import UTC, date, datetime, time
 from booking.db import db
 from booking.models import Role
 from booking.services.calendar_days import local_datetime
-from booking.services.callin import CallinSettings
 from booking.services.callin.sessions import SessionPlan, invite, plan_session
 from booking.services.obligations import refresh_citizen
+from booking.settings import load_settings
 from tests import factories
 
 DAY = date(2027, 3, 1)  # a Monday
-SETTINGS = CallinSettings(
-    overflow_risk=0.10, prior_strength=4.0, prior_mean={"default": 0.8, "resource_programme": 0.6}
+SETTINGS = load_settings().callin.model_copy(
+    update={
+        "overflow_risk": 0.10,
+        "prior_strength": 4.0,
+        "prior_mean": {"default": 0.8, "resource_programme": 0.6},
+    }
 )
 
 

@@ -16,8 +16,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ...db import begin_write, db
-from ...extensions import LOCALES, limiter
+from ...database import begin_write
+from ...db import db
+from ...extensions import LOCALES, limiter, settings
 from ...models import Role
 from ...services import accounts
 from ...services.security import LinkError
@@ -44,7 +45,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _login_limit() -> str:
-    return current_app.config["RETTIDIG"]["security"]["login_rate_limit"]
+    return settings().security.login_rate_limit
 
 
 @bp.route("/")
@@ -83,15 +84,15 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.route("/b/<token>")
 def citizen_link(token: str):  # type: ignore[no-untyped-def]
-    settings = current_app.config["RETTIDIG"]
+    cfg = settings()
     session_db = db.session
     begin_write(session_db)
     try:
         principal = accounts.open_citizen_link(
             session_db,
-            current_app.config["SECRET_KEY"],
+            cfg.app.secret_key,
             token,
-            settings["security"]["citizen_link_days"],
+            cfg.security.citizen_link_days,
         )
     except LinkError as exc:
         session_db.rollback()

@@ -16,7 +16,7 @@ from ...services.clock import now_utc
 from ..access import writes_audit
 from . import bp
 from .messages import message
-from .views import get_session_or_404, settings
+from .views import callin_settings, get_session_or_404
 
 
 def _back(session_id: int):  # type: ignore[no-untyped-def]
@@ -60,7 +60,11 @@ def arrive(session_id: int, invitation_id: int):  # type: ignore[no-untyped-def]
         return _back(session_id)
     try:
         result = check_in(
-            db.session, invitation_id, settings(), now=now_utc(), staff_id=current_user.staff_id
+            db.session,
+            invitation_id,
+            callin_settings(),
+            now=now_utc(),
+            staff_id=current_user.staff_id,
         )
     except CallinError as err:
         db.session.rollback()
@@ -115,7 +119,7 @@ def close(session_id: int):  # type: ignore[no-untyped-def]
         missing = close_window(
             db.session,
             session_id,
-            settings(),
+            callin_settings(),
             now=now_utc(),
             staff_id=current_user.staff_id,
             early=request.form.get("early") == "1",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ...db import db
+from ...extensions import settings
 from ...models import Caseworker, GroupSession, Unit
 from ...services.calendar_days import closed_days, is_working_day
 from ...services.callin import CallinError, CallinSettings
@@ -43,12 +44,12 @@ FIELD_OF = {
 }  # candidate rows shown beyond the number chosen
 
 
-def settings() -> CallinSettings:
-    return CallinSettings.from_config(current_app.config["RETTIDIG"])
+def callin_settings() -> CallinSettings:
+    return settings().callin
 
 
 def municipality() -> str:
-    return current_app.config["RETTIDIG"]["app"]["municipality"]
+    return settings().app.municipality
 
 
 def get_session_or_404(session_id: int) -> GroupSession:
@@ -70,7 +71,7 @@ def home():  # type: ignore[no-untyped-def]
 @writes_audit
 def central():  # type: ignore[no-untyped-def]
     today = today_local()
-    local_days = current_app.config["RETTIDIG"]["rules"]["self_booking_days"]
+    local_days = settings().rules.self_booking_days
     items = central_booking_list(db.session, today, local_days=local_days)
     record_seen(
         db.session,
@@ -101,7 +102,7 @@ def plan():  # type: ignore[no-untyped-def]
     ]
     if request.method == "GET":
         form.day.data = form.day.data or today_local()
-        form.risk.data = round(settings().overflow_risk * 100)
+        form.risk.data = round(callin_settings().overflow_risk * 100)
     status = 200
     if request.method == "POST":
         status = 422
@@ -142,7 +143,8 @@ def session_page(session_id: int):  # type: ignore[no-untyped-def]
     count = request.args.get("antal", type=int)
     if count is not None and count < 0:
         count = 0
-    pv = preview(db.session, gs, settings(), count=count) if gs.state.value != "closed" else None
+    closed = gs.state.value == "closed"
+    pv = None if closed else preview(db.session, gs, callin_settings(), count=count)
     shown = pv.candidates[: pv.chosen + CANDIDATES_SHOWN] if pv else []
     invitations = sorted(gs.invitations, key=lambda i: i.citizen.name)
     record_seen(
@@ -181,7 +183,7 @@ def invite_post(session_id: int):  # type: ignore[no-untyped-def]
             db.session,
             session_id,
             form.count.data,
-            settings(),
+            callin_settings(),
             staff_id=current_user.staff_id,
             municipality=municipality(),
         )
@@ -198,5 +200,5 @@ def invite_post(session_id: int):  # type: ignore[no-untyped-def]
 def figures():  # type: ignore[no-untyped-def]
     now = now_utc()
     rows = [(gs, session_figures(gs, now)) for gs in list_sessions(db.session)]
-    points = resource_indicator(db.session, today_local(), settings())
+    points = resource_indicator(db.session, today_local(), callin_settings())
     return render_template("callin/figures.html", rows=rows, points=points)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from ...db import db
+from ...extensions import settings
 from ...models import Caseworker, Role
 from ...services.clock import today_local
 from ...services.timeliness import weekly_list
@@ -24,12 +25,12 @@ def home():  # type: ignore[no-untyped-def]
     if current_user.role == Role.caseworker and caseworker.id != current_user.caseworker_id:
         abort(403)
     today = today_local()
-    rule_cfg = current_app.config["RETTIDIG"]["rules"]
+    rule_cfg = settings().rules
     weekly = weekly_list(
         session,
         today,
         caseworker_id=caseworker.id,
-        due_soon_days=rule_cfg["due_soon_days"],
-        lookback_days=rule_cfg["overdue_lookback_days"],
+        due_soon_days=rule_cfg.due_soon_days,
+        lookback_days=rule_cfg.overdue_lookback_days,
     )
     return render_template("caseworker/home.html", caseworker=caseworker, weekly=weekly)

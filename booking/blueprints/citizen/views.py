@@ -11,12 +11,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from ...db import begin_write, db
+from ...database import begin_write
+from ...db import db
+from ...extensions import settings
 from ...models import ActorKind, Booking, BookingState, Citizen, Obligation, ObligationState
 from ...services import audit, booking_mail, reservations
-from ...services.calendar_days import ZONE
 from ...services.citizen_view import citizen_overview
-from ...services.clock import now_utc
+from ...services.clock import now_utc, zone
 from ...services.slot_search import (
     allowed_channels,
     bookable_slots,
@@ -25,10 +26,6 @@ from ...services.slot_search import (
 )
 from . import bp
 from .forms import CHANNEL_LABELS, CancelForm, ChooseSlotForm, FilterForm
-
-
-def _settings() -> dict:  # type: ignore[type-arg]
-    return current_app.config["RETTIDIG"]
 
 
 def _citizen() -> Citizen:
@@ -69,7 +66,7 @@ def _viewed(action: str, citizen_id: int, object_type: str | None = None, oid: i
 
 
 def error_message(code: str) -> str:
-    hours = reservations.cutoff_hours(_settings())
+    hours = reservations.cutoff_hours(settings())
     return {
         "slot_taken": _("Tiden er lige blevet taget. Vælg en anden tid."),
         "not_bookable": _("Den valgte tid kan ikke bookes. Vælg en af de viste tider."),
@@ -90,7 +87,7 @@ def error_message(code: str) -> str:
 @bp.route("/")
 def home():  # type: ignore[no-untyped-def]
     citizen = _citizen()
-    overview = citizen_overview(db.session, citizen, _settings())
+    overview = citizen_overview(db.session, citizen, settings())
     _viewed("citizen_viewed_own", citizen.id)
     return render_template(
         "citizen/home.html",
@@ -149,10 +146,10 @@ def _choose_page(  # type: ignore[no-untyped-def]
 ):
     citizen = ob.citizen
     now = now_utc()
-    today = now.astimezone(ZONE).date()
-    until = self_booking_until(ob, _settings())
+    today = now.astimezone(zone()).date()
+    until = self_booking_until(ob, settings())
     filters, channel, week, filter_errors = _filters(citizen, ob, until, today)
-    shown = int(_settings()["booking"].get("slots_shown", 30))
+    shown = settings().booking.slots_shown
     options = bookable_slots(
         db.session,
         citizen,
@@ -225,7 +222,7 @@ def _submit(ob: Obligation, booking: Booking | None):  # type: ignore[no-untyped
         citizen_id=current_user.citizen_id,
         slot_id=int(form.slot.data),
         request_key=form.request_key.data or None,
-        settings=_settings(),
+        settings=settings(),
     )
     try:
         if booking is None:
@@ -268,11 +265,11 @@ def booking(booking_id: int):  # type: ignore[no-untyped-def]
         "citizen/booking.html",
         booking=item,
         shown=request.args.get("vist"),
-        changeable=reservations.changeable(item, _settings()),
+        changeable=reservations.changeable(item, settings()),
         place=booking_mail.place_text(item),
         ends_at=item.slot.starts_at + timedelta(minutes=item.slot.minutes),
         channel_labels=CHANNEL_LABELS,
-        cutoff_hours=reservations.cutoff_hours(_settings()),
+        cutoff_hours=reservations.cutoff_hours(settings()),
     )
 
 
@@ -280,7 +277,7 @@ def booking(booking_id: int):  # type: ignore[no-untyped-def]
 def calendar_file(booking_id: int):  # type: ignore[no-untyped-def]
     item = _own_booking(booking_id)
     method = "CANCEL" if item.state == BookingState.cancelled else "PUBLISH"
-    text = booking_mail.booking_ics(item, _settings(), method)
+    text = booking_mail.booking_ics(item, settings(), method)
     return current_app.response_class(
         text,
         mimetype="text/calendar",
@@ -298,7 +295,7 @@ def rebook(booking_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     if request.method == "POST":
         return _submit(item.obligation, item)
-    if not reservations.changeable(item, _settings()):
+    if not reservations.changeable(item, settings()):
         flash(error_message("cutoff_passed"), "error")
         return redirect(url_for("citizen.booking", booking_id=item.id))
     return _choose_page(item.obligation, booking=item)
@@ -311,7 +308,7 @@ def cancel(booking_id: int):  # type: ignore[no-untyped-def]
     if item.state == BookingState.cancelled:
         flash(_("Samtalen er aflyst."), "info")
         return redirect(url_for("citizen.home"))
-    if not reservations.changeable(item, _settings()):
+    if not reservations.changeable(item, settings()):
         flash(error_message("cutoff_passed"), "error")
         return redirect(url_for("citizen.booking", booking_id=item.id))
     if form.validate_on_submit():
@@ -320,7 +317,7 @@ def cancel(booking_id: int):  # type: ignore[no-untyped-def]
                 db.session,
                 citizen_id=current_user.citizen_id,
                 booking_id=item.id,
-                settings=_settings(),
+                settings=settings(),
             )
         except reservations.ReservationError as exc:
             flash(error_message(exc.code), "error")

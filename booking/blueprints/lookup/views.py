@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...db import db
+from ...extensions import settings
 from ...services.citizens import find_by_cpr
 from ...services.security import CprError
 from ..access import writes_audit
@@ -26,7 +27,7 @@ def search():  # type: ignore[no-untyped-def]
                 citizen = find_by_cpr(
                     db.session,
                     form.cpr.data or "",
-                    current_app.config["RETTIDIG"]["security"]["cpr_hash_key"],
+                    settings().security.cpr_hash_key,
                     viewer_id=current_user.staff_id,
                 )
             except CprError as exc:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 
 from ...db import db
+from ...extensions import settings
 from ...services.clock import today_local
 from ...services.timeliness import indicator, weeks_back
 from . import bp
@@ -21,7 +22,7 @@ def home():  # type: ignore[no-untyped-def]
         for start, end in periods
     ]
     total = {i.key: i for i in indicator(db.session, periods[0][0], periods[-1][1], today, by=by)}
-    targets = current_app.config["RETTIDIG"]["targets"]
+    targets = settings().targets
     return render_template(
         "manager/home.html", columns=columns, total=total, targets=targets, by=by, weeks=weeks
     )

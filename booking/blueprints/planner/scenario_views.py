@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ...db import begin_write, db
+from ...database import begin_write
+from ...db import db
+from ...extensions import settings
 from ...models import RehabScenario
 from ...services.calendar_days import week_monday
 from ...services.clock import today_local
@@ -28,7 +30,7 @@ DEFAULTS = {
 
 def _form_defaults() -> dict[str, str]:
     values = dict(DEFAULTS)
-    values["lead_days"] = str(current_app.config["RETTIDIG"]["rehab"]["lead_days"])
+    values["lead_days"] = str(settings().rehab.lead_days)
     values["inflow_per_week"] = str(scenarios.inflow_from_history(db.session, today_local()))
     return values
 
@@ -41,12 +43,12 @@ def scenario_list():  # type: ignore[no-untyped-def]
         session = db.session
         begin_write(session)
         try:
-            rehab_cfg = current_app.config["RETTIDIG"]["rehab"]
+            rehab_cfg = settings().rehab
             params = scenarios.parse_params(
                 request.form,
                 start=week_monday(today_local()) + timedelta(weeks=1),
-                seed=int(rehab_cfg["projection_seed"]),
-                runs=int(rehab_cfg["projection_runs"]),
+                seed=int(rehab_cfg.projection_seed),
+                runs=int(rehab_cfg.projection_runs),
             )
             scenario = scenarios.create(
                 session, request.form.get("name", ""), params, staff_id=current_user.staff_id
@@ -90,7 +92,7 @@ def scenario_compare():  # type: ignore[no-untyped-def]
         scenarios=chosen,
         pending=pending,
         assumptions=export.assumption_rows(chosen),
-        targets=current_app.config["RETTIDIG"]["targets"],
+        targets=settings().targets,
         printable=request.args.get("udskrift") == "1",
     )
 

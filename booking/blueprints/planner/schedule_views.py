@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ...db import begin_write, db
+from ...database import begin_write
+from ...db import db
+from ...extensions import settings
 from ...models import RehabClosure, RehabSchedule
 from ...services.clock import today_local
 from ...services.rehab.schedule import (
@@ -29,7 +31,7 @@ def _page(status: int = 200, **forms):  # type: ignore[no-untyped-def]
         "generate_form": forms.get("generate_form") or GenerateForm(formdata=None),
         "closure_form": forms.get("closure_form") or ClosureForm(formdata=None),
         "import_form": forms.get("import_form") or ClosureImportForm(formdata=None),
-        "lead_days": current_app.config["RETTIDIG"]["rehab"]["lead_days"],
+        "lead_days": settings().rehab.lead_days,
     }
     return render_template("planner/schedule.html", **context), status
 
@@ -70,7 +72,7 @@ def generate():  # type: ignore[no-untyped-def]
         session,
         today_local(),
         form.weeks.data,
-        optional_closed=tuple(current_app.config["RETTIDIG"]["calendar"]["optional_closed"]),
+        optional_closed=tuple(settings().calendar.optional_closed),
     )
     session.commit()
     flash(

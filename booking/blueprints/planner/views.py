@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from ...db import begin_write, db
+from ...database import begin_write
+from ...db import db
+from ...extensions import settings
 from ...models import ActorKind, MaterialState, RehabCase, RehabMeeting
 from ...services import audit
 from ...services.clock import now_utc, today_local
@@ -22,22 +24,18 @@ from . import bp
 from .forms import MoveForm
 
 
-def _settings() -> dict:
-    return current_app.config["RETTIDIG"]
-
-
 def _closed():  # type: ignore[no-untyped-def]
     today = today_local()
     return closed_between(
         today - timedelta(days=60),
         today + timedelta(days=400),
-        _settings()["calendar"]["optional_closed"],
+        settings().calendar.optional_closed,
     )
 
 
 @bp.route("/")
 def home():  # type: ignore[no-untyped-def]
-    today, closed, lead = today_local(), _closed(), _settings()["rehab"]["lead_days"]
+    today, closed, lead = today_local(), _closed(), settings().rehab.lead_days
     session = db.session
     lines = case_lines(session, today, lead, closed)
     meetings = upcoming_meetings(session, today, lead, closed)
@@ -49,7 +47,7 @@ def home():  # type: ignore[no-untyped-def]
         lead_days=lead,
         meetings=meetings,
         lines=lines,
-        alerts=material_alerts(lines, today, _settings()["rehab"]["material_alert_days"]),
+        alerts=material_alerts(lines, today, settings().rehab.material_alert_days),
         at_risk=[line for line in lines if line.at_risk],
         options=options,
         planned=planned,
@@ -60,7 +58,7 @@ def home():  # type: ignore[no-untyped-def]
 @bp.route("/planlaeg", methods=["POST"])
 def replan():  # type: ignore[no-untyped-def]
     result = replan_rehab_task()
-    if current_app.config["RETTIDIG"]["queue"]["backend"] == "immediate":
+    if settings().queue.backend == "immediate":
         summary = result.get() if hasattr(result, "get") else result
         flash(
             _(
@@ -121,7 +119,7 @@ def move_case(case_id: int):  # type: ignore[no-untyped-def]
             case,
             meeting,
             today=today_local(),
-            lead_days=_settings()["rehab"]["lead_days"],
+            lead_days=settings().rehab.lead_days,
             closed=_closed(),
             staff_id=current_user.staff_id,
         )

@@ -16,7 +16,9 @@ DEMO_UNIT = "RJ"  # Center for Ressourceforløb og Jobafklaring
 DEMO_PLACE = "Jobcentret, fælles indkald, mødelokale 2"
 
 
-def add_demo_session(session: Session, today: date, municipality: str = "Jobcentret") -> int:
+def add_demo_session(
+    session: Session, today: date, settings: CallinSettings, municipality: str = "Jobcentret"
+) -> int:
     """Plan 09:00–13:00 today (the demo caseworker plus two from the resource-programme
     unit, 30 minutes a conversation) and invite the computed number. Returns how many."""
     unit = session.scalar(select(Unit).where(Unit.code == DEMO_UNIT))
@@ -40,7 +42,6 @@ def add_demo_session(session: Session, today: date, municipality: str = "Jobcent
         staff_id=staff.id if staff else None,
         today=today,
     )
-    settings = CallinSettings()
     count = preview(session, gs, settings).sizing.count
     if count == 0:
         return 0

@@ -31,7 +31,7 @@ from ...models import (
     SessionState,
 )
 from .. import audit
-from ..calendar_days import ZONE
+from ..clock import zone
 from .errors import CallinError
 from .history import hold_conversation, register_attended, register_missed, release
 from .sessions import lock_session, session_day
@@ -80,7 +80,7 @@ def check_in(
     gs, inv = _locked_invitation(session, invitation_id)
     if gs.state == SessionState.closed:
         raise CallinError("session_closed")
-    if now.astimezone(ZONE).date() < session_day(gs):
+    if now.astimezone(zone()).date() < session_day(gs):
         raise CallinError("too_early")
     if inv.state != InvitationState.invited:
         raise CallinError("not_invited_state", name=inv.citizen.name, state=inv.state.value)
@@ -132,7 +132,7 @@ def finish(
     inv.served_at = now
     freed = inv.caseworker_id
     session.flush()
-    hold_conversation(session, inv.citizen, now.astimezone(ZONE).date())
+    hold_conversation(session, inv.citizen, now.astimezone(zone()).date())
     audit.record(
         session,
         actor_kind=ActorKind.staff,
@@ -160,7 +160,7 @@ def close_window(
     gs = lock_session(session, session_id)
     if gs.state == SessionState.closed:
         raise CallinError("session_closed")
-    if now.astimezone(ZONE).date() < session_day(gs):
+    if now.astimezone(zone()).date() < session_day(gs):
         raise CallinError("too_early")
     if now < gs.ends_at and not early:
         raise CallinError("window_open")

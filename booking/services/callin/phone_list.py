@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from solver.sizing import overflow_risk
 
-from ...db import begin_write
+from ...database import begin_write
 from ...models import (
     CallOutcome,
     Citizen,
@@ -28,7 +28,7 @@ from ...models import (
     PhoneCall,
     SessionState,
 )
-from ..calendar_days import ZONE
+from ..clock import zone
 from ..obligations import open_obligations
 from .errors import CallinError
 from .sessions import capacity, invite_citizen, lock_session, session_day
@@ -179,7 +179,7 @@ def next_session_with_room(
     """The first planned session after ``now``, on or before ``deadline``, in the citizen's
     unit (or for all units), without them, whose overflow risk stays under its level with
     the citizen added. A deadline already passed bounds nothing: the first session will do."""
-    if deadline is not None and deadline < now.astimezone(ZONE).date():
+    if deadline is not None and deadline < now.astimezone(zone()).date():
         deadline = None
     for gs in session.scalars(
         select(GroupSession)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from solver.sizing import Sizing, evaluate, size_invitation
 
-from ...db import begin_write
+from ...database import begin_write
 from ...models import (
     ActorKind,
     Caseworker,
@@ -25,7 +25,8 @@ from ...models import (
     SessionState,
 )
 from .. import audit
-from ..calendar_days import ZONE, local_datetime
+from ..calendar_days import local_datetime
+from ..clock import zone
 from ..ics import CalendarEvent, calendar_text
 from ..outbox import enqueue
 from .candidates import Candidate, find_candidates
@@ -56,7 +57,7 @@ def capacity(gs: GroupSession) -> int:
 
 
 def session_day(gs: GroupSession) -> date:
-    return gs.starts_at.astimezone(ZONE).date()
+    return gs.starts_at.astimezone(zone()).date()
 
 
 def plan_session(
@@ -221,8 +222,8 @@ def send_letter(
 ) -> None:
     """The call-in letter through the outbox: window, place and an .ics (queued once)."""
     day = format_date(session_day(gs), "EEEE 'd.' d. MMMM y", locale="da")
-    t0 = format_time(gs.starts_at, "HH:mm", tzinfo=ZONE, locale="da")
-    t1 = format_time(gs.ends_at, "HH:mm", tzinfo=ZONE, locale="da")
+    t0 = format_time(gs.starts_at, "HH:mm", tzinfo=zone(), locale="da")
+    t1 = format_time(gs.ends_at, "HH:mm", tzinfo=zone(), locale="da")
     body = "\n".join(
         [
             f"Kære {citizen.name}",

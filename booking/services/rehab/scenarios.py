@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 import solver
 
-from ...db import begin_write
+from ...database import end_read, transaction
 from ...models import ActorKind, Programme, RehabScenario
 from .. import audit
 from ..calendar_days import week_monday
@@ -137,18 +137,17 @@ def run(
     if scenario is None:
         return
     params = params_from_json(scenario.params)
-    session.rollback()
+    end_read(session)
     closed = closed_between(
         params.start - timedelta(weeks=8),
         params.start + timedelta(weeks=params.weeks + 10),
         optional_closed,
     )
     result = project(params, closed, settings).to_json()
-    begin_write(session)
-    scenario = session.get(RehabScenario, scenario_id)
-    if scenario is not None:
-        scenario.result = result
-    session.flush()
+    with transaction(session):
+        scenario = session.get(RehabScenario, scenario_id)
+        if scenario is not None:
+            scenario.result = result
 
 
 def listing(session: Session) -> list[RehabScenario]:

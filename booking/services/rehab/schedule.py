@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import RehabClosure, RehabMeeting, RehabSchedule
-from ..calendar_days import ZONE, closed_days, is_working_day
+from ..calendar_days import closed_days, is_working_day
+from ..clock import zone
 
 
 def material_due(meeting_date: date, lead_days: int, closed: dict[date, str]) -> date:
@@ -106,7 +107,7 @@ class ClosureImportError(ValueError):
 
 def _as_date(value: date | datetime) -> date:
     if isinstance(value, datetime):
-        return (value.astimezone(ZONE) if value.tzinfo else value).date()
+        return (value.astimezone(zone()) if value.tzinfo else value).date()
     return value
 
 
