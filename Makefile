@@ -28,6 +28,7 @@ test: install-test
 
 lint: install-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 bench: install
 	$(PY) -m solver.bench --size all

@@ -132,6 +132,45 @@ def client(app):
     return app.test_client()
 
 
+DEMO_PASSWORD = "rettidig-demo"
+
+
+def log_in(client, username: str, password: str | None = None):
+    """Post the staff log-in form; returns the response (302 on success)."""
+    from tests.factories import PASSWORD
+
+    return client.post("/login", data={"username": username, "password": password or PASSWORD})
+
+
+@pytest.fixture
+def login():
+    """``login(app_or_client, username, password=None)``: a client logged in as staff.
+
+    Given an app, a new client is made; the log-in must succeed (302)."""
+
+    def _login(target, username: str, password: str | None = None):
+        client = target.test_client() if hasattr(target, "test_client") else target
+        response = log_in(client, username, password)
+        assert response.status_code == 302, response.text[:300]
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def citizen_login():
+    """``citizen_login(app, citizen, client=None)``: a client logged in by the personal link."""
+    from booking.services.accounts import citizen_link_token
+
+    def _login(app, citizen, client=None):
+        client = client or app.test_client()
+        token = citizen_link_token(app.config["SECRET_KEY"], citizen)
+        assert client.get(f"/b/{token}").status_code == 302
+        return client
+
+    return _login
+
+
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()

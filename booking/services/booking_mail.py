@@ -1,25 +1,22 @@
 """What a booking says to the citizen: calendar event, e-mail, SMS and reminder texts.
 
 Plain functions over model objects (no request): the texts come from ``templates/emails/``
-through a standalone Jinja environment, dates in Europe/Copenhagen. Calendar files and messages
-never carry a CPR number or case text: only time, place and how to reach the job centre.
+through :mod:`booking.services.letters`, dates in the job centre's time zone. Calendar files
+and messages never carry a CPR number or case text: only time, place and how to reach the
+job centre.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
-from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_datetime
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
 from ..models import Booking
-from ..settings import PROJECT_ROOT, Settings
-from .clock import zone
+from ..settings import Settings
+from . import letters
 from .ics import CalendarEvent, calendar_text
+from .letters import Text
 
 CHANNEL_DA = {
     "in_person": "Personligt fremmøde",
@@ -28,22 +25,9 @@ CHANNEL_DA = {
 }
 
 
-@lru_cache(maxsize=1)
-def _env() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(PROJECT_ROOT / "templates" / "emails")),
-        autoescape=select_autoescape(enabled_extensions=("html",), default=False),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["when"] = when_da
-    return env
-
-
 def when_da(value: datetime) -> str:
     """E.g. "tirsdag 2. marts 2027 kl. 09:30" (local time)."""
-    return format_datetime(value, "EEEE d. MMMM y 'kl.' HH:mm", tzinfo=zone(), locale="da")
+    return letters.when(value)
 
 
 def place_text(booking: Booking) -> str:
@@ -56,12 +40,6 @@ def place_text(booking: Booking) -> str:
     return slot.location or "Jobcentret"
 
 
-@dataclass(frozen=True)
-class Text:
-    subject: str
-    body: str
-
-
 def _render(name: str, booking: Booking, settings: Settings, **extra: Any) -> Text:
     slot = booking.slot
     start = slot.starts_at
@@ -69,17 +47,13 @@ def _render(name: str, booking: Booking, settings: Settings, **extra: Any) -> Te
         "citizen_name": booking.citizen.name,
         "municipality": settings.app.municipality,
         "when": when_da(start),
-        "end": format_datetime(
-            start + timedelta(minutes=slot.minutes), "HH:mm", tzinfo=zone(), locale="da"
-        ),
+        "end": letters.clock_time(start + timedelta(minutes=slot.minutes)),
         "channel": CHANNEL_DA[slot.channel.value],
         "place": place_text(booking),
         "minutes": slot.minutes,
         **extra,
     }
-    rendered = _env().get_template(name).render(**context)
-    subject, _, body = rendered.partition("\n")
-    return Text(subject.removeprefix("Subject: ").strip(), body.lstrip("\n"))
+    return letters.render(name, **context)
 
 
 def confirmation(booking: Booking, settings: Settings, *, rebooked: bool) -> Text:

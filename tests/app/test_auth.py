@@ -9,7 +9,7 @@ from booking.db import db
 from booking.models import Citizen, Role
 from booking.services.security import LINK_SALT, make_citizen_token
 from tests import factories
-from tests.conftest import make_app
+from tests.conftest import log_in, make_app
 
 HOMES = {
     Role.caseworker: "/sagsbehandler/",
@@ -37,8 +37,7 @@ def world(app):
         }
 
 
-def login(client, username, password=factories.PASSWORD):
-    return client.post("/login", data={"username": username, "password": password})
+login = log_in
 
 
 def citizen_link(app, citizen_id, version=1):

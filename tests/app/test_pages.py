@@ -6,7 +6,7 @@ import pytest
 
 from booking.db import db
 from booking.models import Citizen
-from tests.conftest import make_app
+from tests.conftest import DEMO_PASSWORD, make_app
 
 PAGES = {
     "sagsbehandler": ("/sagsbehandler/", "Ugeliste for", "Weekly list for"),
@@ -17,17 +17,13 @@ PAGES = {
 }
 
 
-def staff_client(app, username):
-    client = app.test_client()
-    assert (
-        client.post("/login", data={"username": username, "password": "rettidig-demo"}).status_code
-        == 302
-    )
-    return client
+@pytest.fixture
+def staff_client(login):
+    return lambda app, username: login(app, username, DEMO_PASSWORD)
 
 
 @pytest.mark.parametrize("username", list(PAGES))
-def test_role_home_in_danish_then_english(demo_app, username):
+def test_role_home_in_danish_then_english(demo_app, username, staff_client):
     url, danish, english = PAGES[username]
     client = staff_client(demo_app, username)
     page = client.get(url)
@@ -37,7 +33,7 @@ def test_role_home_in_danish_then_english(demo_app, username):
     assert page.status_code == 200 and english in page.text and 'lang="en"' in page.text
 
 
-def test_page_structure_is_accessible(demo_app):
+def test_page_structure_is_accessible(demo_app, staff_client):
     page = staff_client(demo_app, "leder").get("/ledelse/").text
     for landmark in (
         "<header",
@@ -51,12 +47,12 @@ def test_page_structure_is_accessible(demo_app):
         assert landmark in page, landmark
 
 
-def test_weekly_list_groups_citizens(demo_app):
+def test_weekly_list_groups_citizens(demo_app, staff_client):
     page = staff_client(demo_app, "sagsbehandler").get("/sagsbehandler/").text
     assert "Overskredet" in page and "Forfalder inden 3 uger" in page
 
 
-def test_cpr_lookup_finds_a_citizen_and_audits_it(demo_app):
+def test_cpr_lookup_finds_a_citizen_and_audits_it(demo_app, staff_client):
     client = staff_client(demo_app, "indkald")
     with demo_app.app_context(), db.fresh_session() as s:
         citizen = s.get(Citizen, 1)
@@ -80,7 +76,7 @@ def test_cpr_lookup_finds_a_citizen_and_audits_it(demo_app):
         ("0101010101", 404, "Der findes ingen borger"),
     ],
 )
-def test_cpr_lookup_refuses_bad_numbers_in_danish(demo_app, cpr, status, message):
+def test_cpr_lookup_refuses_bad_numbers_in_danish(demo_app, cpr, status, message, staff_client):
     page = staff_client(demo_app, "indkald").post("/borgere/", data={"cpr": cpr})
     assert page.status_code == status and message in page.text
     assert 'aria-invalid="true"' in page.text
@@ -109,7 +105,7 @@ def test_500_page_never_shows_a_traceback(sqlite_url):
     assert "Traceback" not in page.text and "secret internals" not in page.text
 
 
-def test_api_obligations_for_staff(demo_app):
+def test_api_obligations_for_staff(demo_app, staff_client):
     client = staff_client(demo_app, "sagsbehandler")
     data = client.get("/api/v1/citizens/1/obligations").json
     assert data["citizen"]["cpr"].endswith("-xxxx")

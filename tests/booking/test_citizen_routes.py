@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from booking.db import db
 from booking.models import AuditEntry, Booking, BookingState, Obligation, ObligationState
-from booking.services.accounts import citizen_link_token
 from booking.services.central import central_booking_list
 from tests import factories
 from tests.conftest import make_app, use_settings
@@ -30,11 +29,6 @@ def session(app):
         s.close()
 
 
-def _login(app, client, citizen) -> None:
-    token = citizen_link_token(app.config["SECRET_KEY"], citizen)
-    assert client.get(f"/b/{token}").status_code == 302
-
-
 def _key(html: str) -> str:
     return re.search(r'name="request_key"[^>]*value="([^"]+)"', html).group(1)
 
@@ -46,8 +40,8 @@ def _bookings(session) -> int:
     )
 
 
-def test_citizen_sees_deadline_and_books_a_phone_time(app, client, session, world):
-    _login(app, client, world.citizen)
+def test_citizen_sees_deadline_and_books_a_phone_time(app, client, session, world, citizen_login):
+    citizen_login(app, world.citizen, client)
     home = client.get("/borger/")
     assert "Du skal have en samtale senest" in home.text
     assert "Vælg en tid" in home.text
@@ -75,8 +69,8 @@ def test_citizen_sees_deadline_and_books_a_phone_time(app, client, session, worl
     assert world.ob.state == ObligationState.booked
 
 
-def test_rebook_and_cancel_through_the_pages(app, client, session, world):
-    _login(app, client, world.citizen)
+def test_rebook_and_cancel_through_the_pages(app, client, session, world, citizen_login):
+    citizen_login(app, world.citizen, client)
     page = client.get(f"/borger/samtale/{world.ob.id}")
     client.post(
         f"/borger/samtale/{world.ob.id}/book",
@@ -108,8 +102,10 @@ def test_rebook_and_cancel_through_the_pages(app, client, session, world):
     assert {"booking_created", "booking_moved", "booking_cancelled"} <= actions
 
 
-def test_bad_input_gets_a_danish_message_and_changes_nothing(app, client, session, world):
-    _login(app, client, world.citizen)
+def test_bad_input_gets_a_danish_message_and_changes_nothing(
+    app, client, session, world, citizen_login
+):
+    citizen_login(app, world.citizen, client)
     url = f"/borger/samtale/{world.ob.id}/book"
     for data in ({}, {"slot": "abc"}, {"slot": str(world.slots[5].id)}, {"slot": "999999"}):
         answer = client.post(url, data=data)
@@ -125,14 +121,14 @@ def test_bad_input_gets_a_danish_message_and_changes_nothing(app, client, sessio
     assert client.get(f"/borger/samtale/{foreign.id}").status_code == 404
 
 
-def test_taken_slot_says_so_with_alternatives(app, client, session, world):
+def test_taken_slot_says_so_with_alternatives(app, client, session, world, citizen_login):
     rival = factories.citizen(session, world.unit, cw=world.cw)
     rival_ob = add_obligation(session, rival)
     session.commit()
-    _login(app, client, world.citizen)
+    citizen_login(app, world.citizen, client)
     page = client.get(f"/borger/samtale/{world.ob.id}")
     rival_client = app.test_client()
-    _login(app, rival_client, rival)
+    citizen_login(app, rival, rival_client)
     rival_page = rival_client.get(f"/borger/samtale/{rival_ob.id}")
     rival_client.post(
         f"/borger/samtale/{rival_ob.id}/book",
@@ -148,9 +144,11 @@ def test_taken_slot_says_so_with_alternatives(app, client, session, world):
     assert _bookings(session) == 1
 
 
-def test_after_the_cutoff_the_booking_cannot_be_changed(app, client, session, world, settings):
+def test_after_the_cutoff_the_booking_cannot_be_changed(
+    app, client, session, world, settings, citizen_login
+):
     use_settings(app, settings.with_changes({"booking": {"cancellation_cutoff_hours": 24 * 30}}))
-    _login(app, client, world.citizen)
+    citizen_login(app, world.citizen, client)
     page = client.get(f"/borger/samtale/{world.ob.id}")
     client.post(
         f"/borger/samtale/{world.ob.id}/book",
@@ -165,11 +163,13 @@ def test_after_the_cutoff_the_booking_cannot_be_changed(app, client, session, wo
     assert booking.state == BookingState.booked
 
 
-def test_no_dead_ends_deadline_passed_and_no_slots(app, client, session, world, settings):
+def test_no_dead_ends_deadline_passed_and_no_slots(
+    app, client, session, world, settings, citizen_login
+):
     late = add_obligation(session, world.citizen, earliest=-20, deadline=5, sequence=1)
     world.ob.pool = "caseworker"
     session.commit()
-    _login(app, client, world.citizen)
+    citizen_login(app, world.citizen, client)
     home = client.get("/borger/")
     assert "Fristen for selv at booke er overskredet" in home.text
     page = client.get(f"/borger/samtale/{late.id}")
@@ -180,7 +180,7 @@ def test_no_dead_ends_deadline_passed_and_no_slots(app, client, session, world, 
     empty = add_obligation(session, lonely, earliest=-1, deadline=20)
     session.commit()
     lonely_client = app.test_client()
-    _login(app, lonely_client, lonely)
+    citizen_login(app, lonely, lonely_client)
     assert "Der er ingen ledige tider, du selv kan booke" in lonely_client.get("/borger/").text
     items = central_booking_list(session, today(), local_days=8)
     reasons = {item.obligation.id: item.reason for item in items}
@@ -188,7 +188,7 @@ def test_no_dead_ends_deadline_passed_and_no_slots(app, client, session, world, 
     assert world.ob.id not in reasons
 
 
-def test_csrf_is_required_on_booking(tmp_path):
+def test_csrf_is_required_on_booking(tmp_path, citizen_login):
     app = make_app(
         f"sqlite:///{tmp_path / 'csrf.sqlite3'}",
         flask={"TESTING": True, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False},
@@ -197,7 +197,7 @@ def test_csrf_is_required_on_booking(tmp_path):
         s = db.database.session()
     world = build_world(s)
     client = app.test_client()
-    _login(app, client, world.citizen)
+    citizen_login(app, world.citizen, client)
     answer = client.post(
         f"/borger/samtale/{world.ob.id}/book", data={"slot": str(world.slots[1].id)}
     )

@@ -23,13 +23,6 @@ from booking.services.obligations import refresh_citizen
 from tests import factories
 
 
-def _login(app, username):
-    client = app.test_client()
-    r = client.post("/login", data={"username": username, "password": factories.PASSWORD})
-    assert r.status_code == 302
-    return client
-
-
 def _world(app):
     today = today_local()
     with app.app_context(), db.fresh_session() as s:
@@ -62,9 +55,9 @@ def _plan_data(today, caseworkers, **changes):
     return data
 
 
-def test_plan_refuses_bad_input_in_danish_and_changes_nothing(app):
+def test_plan_refuses_bad_input_in_danish_and_changes_nothing(app, login):
     _unit, pool = _world(app)
-    client = _login(app, "indk")
+    client = login(app, "indk")
     today = today_local()
     cases = [
         (_plan_data(today, pool, start="12:00", end="09:00"), "Sluttidspunktet skal ligge efter"),
@@ -83,9 +76,9 @@ def test_plan_refuses_bad_input_in_danish_and_changes_nothing(app):
         assert s.scalar(select(func.count(GroupSession.id))) == 0
 
 
-def test_whole_cycle_over_http(app):
+def test_whole_cycle_over_http(app, login):
     _unit, pool = _world(app)
-    client = _login(app, "indk")
+    client = login(app, "indk")
     today = today_local()
     assert "Fælles indkald" in client.get("/indkald/").text
     assert "Central booking" in client.get("/indkald/central").text
@@ -114,7 +107,7 @@ def test_whole_cycle_over_http(app):
     r = client.post(f"/indkald/{session_id}/skranke/999/moedt", follow_redirects=True)
     assert r.status_code == 200 and "Indkaldelsen findes ikke" in r.text
     # the caseworker sees the citizen on their own screen and marks the conversation done
-    sb = _login(app, "sb")
+    sb = login(app, "sb")
     queue = sb.get("/sagsbehandler/koe")
     assert "Du taler med" in queue.text or "Skranken sender" in queue.text
     with app.app_context(), db.fresh_session() as s:
@@ -157,9 +150,9 @@ def test_whole_cycle_over_http(app):
         assert {"callin_checked_in", "callin_no_show", "callin_invited"} <= actions
 
 
-def test_caseworker_queue_without_sessions_and_roles(app):
+def test_caseworker_queue_without_sessions_and_roles(app, login):
     _world(app)
-    page = _login(app, "sb").get("/sagsbehandler/koe")
+    page = login(app, "sb").get("/sagsbehandler/koe")
     assert page.status_code == 200 and "ikke med i et fælles indkald i dag" in page.text
-    assert _login(app, "sb").get("/indkald/").status_code == 403
-    assert _login(app, "indk").get("/indkald/12345").status_code == 404
+    assert login(app, "sb").get("/indkald/").status_code == 403
+    assert login(app, "indk").get("/indkald/12345").status_code == 404

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from booking.db import db
 from booking.models import RehabCase, RehabClosure, RehabScenario, RehabSchedule
-from tests.conftest import DEMO_TODAY, make_app
+from tests.conftest import DEMO_PASSWORD, DEMO_TODAY, make_app
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +24,8 @@ def planner_app(tmp_path_factory):
 
 
 @pytest.fixture
-def planner(planner_app):
-    client = planner_app.test_client()
-    client.post("/login", data={"username": "planlaegger", "password": "rettidig-demo"})
-    return client
+def planner(planner_app, login):
+    return login(planner_app, "planlaegger", DEMO_PASSWORD)
 
 
 def count(app, model) -> int:
@@ -35,9 +33,8 @@ def count(app, model) -> int:
         return s.scalar(select(func.count(model.id))) or 0
 
 
-def test_only_planners_may_plan(planner_app):
-    client = planner_app.test_client()
-    client.post("/login", data={"username": "sagsbehandler", "password": "rettidig-demo"})
+def test_only_planners_may_plan(planner_app, login):
+    client = login(planner_app, "sagsbehandler", DEMO_PASSWORD)
     assert client.get("/planlaegning/").status_code == 403
     assert client.post("/planlaegning/planlaeg").status_code == 403
 

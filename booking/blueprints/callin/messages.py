@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ...services.callin import CallinError
+from ..messages import translate
 
 MESSAGES = {
     "day_past": _l("Datoen er overskredet. Vælg i dag eller en senere dag."),
@@ -31,5 +32,4 @@ MESSAGES = {
 
 
 def message(err: CallinError) -> str:
-    text = str(MESSAGES.get(err.code, _l("Handlingen kunne ikke gennemføres.")))
-    return text % err.params if err.params else text
+    return translate(err, MESSAGES)

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from ..errors import ServiceError
 
 
-class CallinError(ValueError):
+class CallinError(ServiceError):
     """Refused input or a forbidden state change; nothing was changed.
 
     ``code`` names the reason (the blueprint maps it to a translated message), ``params``
     carry the values the message shows.
     """
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, time
 
-from babel.dates import format_date, format_time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,7 +23,7 @@ from ...models import (
     OutboxChannel,
     SessionState,
 )
-from .. import audit
+from .. import audit, letters
 from ..calendar_days import local_datetime
 from ..clock import zone
 from ..ics import CalendarEvent, calendar_text
@@ -221,38 +220,26 @@ def send_letter(
     municipality: str = "Jobcentret",
 ) -> None:
     """The call-in letter through the outbox: window, place and an .ics (queued once)."""
-    day = format_date(session_day(gs), "EEEE 'd.' d. MMMM y", locale="da")
-    t0 = format_time(gs.starts_at, "HH:mm", tzinfo=zone(), locale="da")
-    t1 = format_time(gs.ends_at, "HH:mm", tzinfo=zone(), locale="da")
-    body = "\n".join(
-        [
-            f"Kære {citizen.name}",
-            "",
-            "Du er indkaldt til en samtale i jobcentret.",
-            "",
-            f"Tid: {day}, mellem kl. {t0} og kl. {t1}",
-            f"Sted: {gs.location}",
-            "",
-            "Det er et fælles indkald: kom når som helst i tidsrummet, og meld dig ved "
-            "skranken. Du taler med den første ledige sagsbehandler. Samtalen varer cirka "
-            f"{gs.minutes_per_conversation} minutter.",
-            "",
-            "Kan du ikke komme, så ring til jobcentret hurtigst muligt, så finder vi en ny tid.",
-            "Den vedhæftede kalenderfil lægger tiden i din kalender.",
-            "",
-            "Venlig hilsen",
-            f"Jobcentret, {municipality}",
-        ]
-    )
+    context = {
+        "citizen_name": citizen.name,
+        "day": letters.long_day(session_day(gs)),
+        "t0": letters.clock_time(gs.starts_at),
+        "t1": letters.clock_time(gs.ends_at),
+        "location": gs.location,
+        "minutes": gs.minutes_per_conversation,
+        "municipality": municipality,
+    }
+    letter = letters.render("callin_invitation.txt", **context)
+    event = letters.render("callin_calendar.txt", **context)
     ics = calendar_text(
         CalendarEvent(
             uid=invitation.ical_uid,
             sequence=0,
             start=gs.starts_at,
             end=gs.ends_at,
-            summary="Samtale i jobcentret (fælles indkald)",
+            summary=event.subject,
             location=gs.location,
-            description=f"Mød op mellem kl. {t0} og kl. {t1}, og meld dig ved skranken.",
+            description=event.body.strip(),
         )
     )
     channel = OutboxChannel.email if citizen.email else OutboxChannel.digital_post
@@ -260,8 +247,8 @@ def send_letter(
         session,
         channel=channel,
         recipient=citizen.email or f"citizen:{citizen.id}",
-        subject=f"Indkaldelse til samtale {day} kl. {t0}–{t1}",
-        body=body,
+        subject=letter.subject,
+        body=letter.body,
         citizen_id=citizen.id,
         ics=ics,
         ics_method="REQUEST",
