@@ -17,9 +17,17 @@ def create_app(overrides: dict[str, Any] | None = None, *, config_path: str | No
     settings raise :class:`booking.settings.SettingsError` naming each key's path.
     """
     from flask import Flask
+    from flask.cli import NoAppException
 
     from .config import flask_config
-    from .settings import PROJECT_ROOT, load_settings
+    from .settings import PROJECT_ROOT, SettingsError, load_settings
+
+    class InvalidSettings(SettingsError, NoAppException):
+        """Stops the start: ``flask`` prints it as one clean "Error: …" with each key's path."""
+
+        def __init__(self, problems: list[str]) -> None:
+            SettingsError.__init__(self, problems)
+            NoAppException.__init__(self, SettingsError.__str__(self))
 
     app = Flask(
         __name__,
@@ -29,7 +37,10 @@ def create_app(overrides: dict[str, Any] | None = None, *, config_path: str | No
     )
     overrides = dict(overrides or {})
     raw_flask = overrides.pop("flask", {})
-    settings = load_settings(config_path, overrides=overrides, instance_path=app.instance_path)
+    try:
+        settings = load_settings(config_path, overrides=overrides, instance_path=app.instance_path)
+    except SettingsError as err:
+        raise InvalidSettings(err.problems) from None
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(flask_config(settings))
     app.config.update(raw_flask)

@@ -17,11 +17,12 @@ from .models import Base, Citizen, Role, StaffUser
 from .services import accounts
 from .services.demo import DemoError, DemoOptions, build_demo
 from .services.rulesets import sync_rule_sets
+from .services.security import make_citizen_token
 from .settings import Settings
 
 
 def _url() -> str:
-    return current_app.config["DATABASE_URL"]
+    return settings().database_url
 
 
 def register_cli(app: Flask) -> None:
@@ -69,7 +70,6 @@ def register_cli(app: Flask) -> None:
         migrate.upgrade(_url())
         with db.fresh_session() as session:
             sync_rule_sets(session)
-            session.commit()
         click.echo("database ready")
 
     @app.cli.command("demo")
@@ -99,22 +99,23 @@ def register_cli(app: Flask) -> None:
         with db.fresh_session() as session:
             try:
                 result = build_demo(session, passwords(), cfg, opts)
-            except DemoError as exc:
-                click.echo(f"error: {exc}", err=True)
+            except DemoError:
+                click.echo(
+                    "error: the database already holds data; "
+                    "run `flask --app booking demo --reset`",
+                    err=True,
+                )
                 sys.exit(1)
-            session.commit()
-            click.echo(
-                "Demo municipality ready: "
-                + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in result.counts.items())
-            )
-            click.echo("\nStaff logins (username / password):")
-            for role, username, password in result.logins:
-                click.echo(f"  {role:<11} {username} / {password}")
-            click.echo("\nCitizens' personal links:")
-            for cid in result.citizen_ids:
-                citizen = session.get(Citizen, cid)
-                assert citizen is not None
-                click.echo(f"  {citizen.name}: {_link(citizen)}")
+        click.echo(
+            "Demo municipality ready: "
+            + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in result.counts.items())
+        )
+        click.echo("\nStaff logins (username / password):")
+        for role, username, password in result.logins:
+            click.echo(f"  {role:<11} {username} / {password}")
+        click.echo("\nCitizens' personal links:")
+        for citizen_id, name, version in result.showcase:
+            click.echo(f"  {name}: {_link(citizen_id, version)}")
 
     @app.cli.command("citizen-link")
     @click.argument("citizen_id", type=int)
@@ -125,7 +126,7 @@ def register_cli(app: Flask) -> None:
             if citizen is None:
                 click.echo(f"error: no citizen with id {citizen_id}", err=True)
                 sys.exit(1)
-            click.echo(_link(citizen))
+            click.echo(_link(citizen.id, citizen.link_version))
 
     @app.cli.command("create-user")
     @click.argument("username")
@@ -161,8 +162,8 @@ def _active_rule_set(cfg: Settings) -> str:
     return active
 
 
-def _link(citizen: Citizen) -> str:
-    token = accounts.citizen_link_token(settings().app.secret_key, citizen)
+def _link(citizen_id: int, link_version: int) -> str:
+    token = make_citizen_token(settings().app.secret_key, citizen_id, link_version)
     with current_app.test_request_context(base_url=settings().app.public_url):
         return url_for("auth.citizen_link", token=token, _external=True)
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import sys
 import time
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 import click
 from flask import Flask
 
 from .extensions import settings as current_settings
 from .services.calendar_days import week_monday
+from .services.clock import today_local
 from .services.rehab.jobs import solver_settings
 from .services.rehab.projection import ScenarioParams, project
 from .services.rehab.schedule import closed_between
@@ -32,11 +33,15 @@ def register(app: Flask) -> None:
     )
     @click.option("--closed-weeks", default="", help="ISO weeks without meetings, e.g. 29,30.")
     def rehab_whatif(
-        scenarios: tuple[str, ...], inflow: float, weeks: int, start: object, closed_weeks: str
+        scenarios: tuple[str, ...],
+        inflow: float,
+        weeks: int,
+        start: datetime | None,
+        closed_weeks: str,
     ) -> None:
         """Project SCENARIOS written MEETINGSxPLACES[@LEAD_DAYS], e.g. 2x5 3x5 2x5@7."""
         settings = current_settings()
-        first = start.date() if start else week_monday(date.today()) + timedelta(weeks=1)  # type: ignore[attr-defined]
+        first = start.date() if start else week_monday(today_local()) + timedelta(weeks=1)
         closed = closed_between(
             first - timedelta(weeks=8),
             first + timedelta(weeks=weeks + 10),

@@ -84,7 +84,7 @@ class Database:
         self.engine.dispose()
 
 
-def _begin_write(session: Session) -> None:
+def _open_write(session: Session) -> None:
     """Open the session's transaction as a write transaction.
 
     On SQLite this is ``BEGIN IMMEDIATE``: the write lock is taken at the start, so a
@@ -120,7 +120,7 @@ def transaction(session: Session) -> Iterator[Session]:
         finally:
             session.info[_DEPTH] = depth
         return
-    _begin_write(session)
+    _open_write(session)
     session.info[_DEPTH] = 1
     try:
         yield session
@@ -142,11 +142,3 @@ def end_read(session: Session) -> None:
     if not in_transaction(session):
         session.rollback()
 
-
-def begin_write(session: Session) -> None:
-    """Transitional: open a write transaction the caller commits. Being replaced by
-    :func:`transaction` module by module; a test keeps the remaining callers at zero."""
-    if session.in_transaction() and (session.new or session.dirty or session.deleted):
-        session.flush()
-        session.commit()
-    _begin_write(session)

@@ -39,6 +39,5 @@ def select_locale() -> str:
     if chosen in LOCALES:
         return str(chosen)
     user = current_user if has_request_context() else None
-    if getattr(user, "kind", None) == "citizen" and user.language in LOCALES:
-        return str(user.language)
-    return "da"
+    language = getattr(user, "language", None) if getattr(user, "kind", None) == "citizen" else None
+    return str(language) if language in LOCALES else "da"

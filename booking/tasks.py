@@ -16,7 +16,13 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from .database import Database
 from .services import clock
-from .settings import DEFAULT_INSTANCE, QueueSettings, Settings, load_settings
+from .settings import (
+    DEFAULT_INSTANCE,
+    QueueSettings,
+    Settings,
+    SettingsError,
+    load_settings,
+)
 
 
 def make_huey(queue: QueueSettings, instance_path: Path, name: str = "rettidig") -> Huey:
@@ -29,7 +35,10 @@ def make_huey(queue: QueueSettings, instance_path: Path, name: str = "rettidig")
     return SqliteHuey(name, filename=str(instance_path / "queue.sqlite3"))
 
 
-huey = make_huey(load_settings().queue, DEFAULT_INSTANCE)
+try:
+    huey = make_huey(load_settings().queue, DEFAULT_INSTANCE)
+except SettingsError as err:  # the worker stops at start with each bad key's path
+    raise SystemExit(str(err)) from None
 
 _runtime: tuple[Settings, Database] | None = None
 

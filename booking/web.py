@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -67,7 +68,7 @@ def _register_errors(app: Flask) -> None:
         500: (_l("Der skete en fejl"), _l("Der skete en fejl hos os. Prøv igen om lidt.")),
     }
 
-    def render(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+    def render(code: int, detail: str | None = None) -> ResponseReturnValue:
         title, text = messages.get(code, messages[500])
         if wants_json():
             return jsonify({"error": {"status": code, "message": detail or str(text)}}), code
@@ -79,15 +80,15 @@ def _register_errors(app: Flask) -> None:
         )
 
     @app.errorhandler(CSRFError)
-    def _csrf(exc: CSRFError):  # type: ignore[no-untyped-def]
+    def _csrf(exc: CSRFError) -> ResponseReturnValue:
         return render(400, gettext("Formularen var udløbet. Genindlæs siden, og prøv igen."))
 
     @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def _http(exc: HTTPException) -> ResponseReturnValue:
         return render(exc.code or 500)
 
     @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    def _unexpected(exc: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error on %s", request.path)
         return render(500)  # the request's session is rolled back when it is closed
 

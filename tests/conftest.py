@@ -109,7 +109,6 @@ def make_app(url: str, **extra: object):
 
         with db.fresh_session() as session:
             sync_rule_sets(session)
-            session.commit()
     return app
 
 

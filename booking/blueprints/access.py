@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from flask import Blueprint, abort, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from ..database import begin_write
-from ..db import db
 from ..models import Role
 
 
@@ -18,7 +13,7 @@ def staff_only(bp: Blueprint, *roles: Role) -> None:
     """Only logged-in staff with one of ``roles`` (admin always) may enter ``bp``."""
 
     @bp.before_request
-    def _check():  # type: ignore[no-untyped-def]
+    def _check() -> ResponseReturnValue | None:
         if not current_user.is_authenticated:
             if request.path.startswith("/api/"):
                 abort(401)
@@ -32,22 +27,9 @@ def citizen_only(bp: Blueprint) -> None:
     """Only a citizen who came in through a personal link may enter ``bp``."""
 
     @bp.before_request
-    def _check():  # type: ignore[no-untyped-def]
+    def _check() -> ResponseReturnValue | None:
         if not current_user.is_authenticated:
             abort(401)
         if current_user.kind != "citizen":
             abort(403)
         return None
-
-
-def writes_audit(view: Callable[..., Any]) -> Callable[..., Any]:
-    """For a view that reads citizens and records who saw them: open the transaction as a write
-    transaction first (BEGIN IMMEDIATE on SQLite), so the audit insert cannot fail on a read
-    snapshot that another writer has overtaken."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        begin_write(db.session)
-        return view(*args, **kwargs)
-
-    return wrapper

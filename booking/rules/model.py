@@ -1,12 +1,13 @@
 """Value types of the rules engine: enums, the parsed rule set and the engine's inputs/outputs.
 
 Everything here is immutable and free of I/O. The rule set itself is data (``sets/*.toml``); these
-classes only describe its shape once it has been validated by :mod:`booking.rules.loader`.
+classes only describe its shape once :mod:`booking.rules.schema` has validated the file and
+:mod:`booking.rules.loader` has resolved it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -49,15 +50,21 @@ class RuleSetError(ValueError):
     """A rule set could not be found, parsed or validated.
 
     ``path`` is the TOML key path of the offending value (``groups.cash_benefit.requirements[0]
-    .count``), ``source`` the file or packaged set it came from.
+    .count``), ``source`` the file or packaged set it came from. When validation found several
+    problems, ``message``/``path`` are the first and ``problems`` lists all ``(path, message)``;
+    the text has one ``source: path: message`` line per problem.
     """
 
-    def __init__(self, message: str, *, path: str = "", source: str = "") -> None:
+    def __init__(self, message: str, *, path: str = "", source: str = "",
+                 more: Iterable[tuple[str, str]] = ()) -> None:
         self.message = message
         self.path = path
         self.source = source
-        where = ", ".join(part for part in (source, path) if part)
-        super().__init__(f"{where}: {message}" if where else message)
+        self.problems = ((path, message), *more)
+        super().__init__("\n".join(
+            ": ".join(part for part in (source, where, text) if part)
+            for where, text in self.problems
+        ))
 
 
 @dataclass(frozen=True, slots=True)

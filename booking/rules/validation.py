@@ -1,119 +1,117 @@
-"""Typed, path-aware access to parsed TOML tables (used by :mod:`booking.rules.loader`).
+"""Pydantic plumbing for rule-set files: reusable checks and errors that name the key path.
 
-Every accessor raises :class:`RuleSetError` naming the full key path of the offending value, and
-:meth:`Table.finish` rejects keys nobody read, so a misspelt key is an error, not a default.
+The schema itself is :mod:`booking.rules.schema`. This module holds what every table there uses:
+
+* :func:`problem` -- the error a cross-field check raises, naming the key it is about (relative
+  to the table being checked), so the report points at ``requirements[1].id``, not at the table;
+* :func:`invalid` -- the error of a check on one value; :func:`one_of`, :func:`non_blank`,
+  :func:`distinct` -- such checks, for ``Annotated`` types;
+* :func:`rule_set_error` -- a :class:`pydantic.ValidationError` turned into one
+  :class:`RuleSetError` whose ``path`` is the TOML key path of the first problem
+  (``groups.cash_benefit.requirements[0].count``) and which lists every problem found.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
+from typing import TypeVar
 
-from .dates import UNITS, Offset
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails, PydanticCustomError
+
 from .model import RuleSetError
 
+T = TypeVar("T")
 
-class Table:
-    """Typed access to one TOML table that remembers its key path and which keys were read."""
+#: Error type of the problems raised by the schema's own checks (see :func:`problem`).
+PROBLEM = "rule_set"
 
-    def __init__(self, data: Any, path: str, source: str) -> None:
-        if not isinstance(data, dict):
-            raise RuleSetError("must be a table", path=path, source=source)
-        self.data = data
-        self.path = path
-        self.source = source
-        self.seen: set[str] = set()
+#: Our wording for pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/).
+_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "unknown key (misspelt?)",
+    "int_type": "must be an integer, got {input}",
+    "string_type": "must be a string, got {input}",
+    "bool_type": "must be true or false, got {input}",
+    "list_type": "must be an array, got {input}",
+    "date_type": "must be a date (YYYY-MM-DD), got {input}",
+    "dict_type": "must be a table, got {input}",
+    "model_type": "must be a table, got {input}",
+    "greater_than_equal": "must be at least {ge}, got {input}",
+    "too_short": "must not be empty",
+}
 
-    def key_path(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
 
-    def error(self, key: str, message: str) -> RuleSetError:
-        return RuleSetError(message, path=self.key_path(key), source=self.source)
+def problem(at: str | tuple[str | int, ...], message: str) -> PydanticCustomError:
+    """The error of a check on a whole table, about the key ``at`` of that table."""
+    at = (at,) if isinstance(at, str) else at
+    return PydanticCustomError(PROBLEM, "{message}", {"message": message, "at": at})
 
-    def has(self, key: str) -> bool:
-        return key in self.data
 
-    def get(self, key: str, kind: type | tuple[type, ...], *, required: bool = False) -> Any:
-        self.seen.add(key)
-        if key not in self.data:
-            if required:
-                raise self.error(key, "is required")
-            return None
-        value = self.data[key]
-        # bool is an int in Python and datetime a date: keep TOML's types apart.
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        if (isinstance(value, bool) and bool not in kinds) or (
-            isinstance(value, datetime) and datetime not in kinds
-        ):
-            raise self.error(key, f"must be {_names(kinds)}, got {value!r}")
-        if not isinstance(value, kinds):
-            raise self.error(key, f"must be {_names(kinds)}, got {value!r}")
-        return value
+def invalid(message: str) -> PydanticCustomError:
+    """The error of a check on one value."""
+    return problem((), message)
 
-    def text(self, key: str, *, required: bool = True, default: str = "") -> str:
-        value = self.get(key, str, required=required)
-        if value is None:
-            return default
-        if required and not value.strip():
-            raise self.error(key, "must not be empty")
-        return value
 
-    def integer(self, key: str, *, minimum: int = 0, default: int | None = None) -> int | None:
-        value = self.get(key, int)
-        if value is None:
-            return default
-        if value < minimum:
-            raise self.error(key, f"must be at least {minimum}, got {value}")
-        return value
-
-    def choice(self, key: str, allowed: tuple[str, ...], default: str) -> str:
-        value = self.get(key, str)
-        if value is None:
-            return default
+def one_of(allowed: Sequence[str]) -> Callable[[str], str]:
+    def check(value: str) -> str:
         if value not in allowed:
-            raise self.error(key, f"must be one of {list(allowed)}, got {value!r}")
+            raise invalid(f"must be one of {list(allowed)}, got {value!r}")
         return value
 
-    def choices(self, key: str, allowed: tuple[str, ...]) -> tuple[str, ...] | None:
-        value = self.get(key, list)
-        if value is None:
-            return None
-        for index, item in enumerate(value):
-            if item not in allowed:
-                raise RuleSetError(
-                    f"must be one of {list(allowed)}, got {item!r}",
-                    path=f"{self.key_path(key)}[{index}]",
-                    source=self.source,
-                )
-        if len(set(value)) != len(value):
-            raise self.error(key, "must not repeat a value")
-        return tuple(value)
-
-    def offset(self, family: str) -> Offset | None:
-        """Read ``<family>_days`` / ``<family>_weeks`` / ``<family>_months`` (at most one)."""
-        keys = {f"{family}_{unit}": unit for unit in UNITS}
-        found = [keys[key] for key in self.data if key in keys]  # in file order
-        if len(found) > 1:
-            given = ", ".join(f"{family}_{unit}" for unit in found)
-            raise self.error(f"{family}_{found[1]}", f"give only one of {given}")
-        if not found:
-            return None
-        key = f"{family}_{found[0]}"
-        amount = self.integer(key, minimum=0)
-        assert amount is not None
-        return Offset(amount, found[0])
-
-    def table(self, key: str) -> Table | None:
-        value = self.get(key, dict)
-        return None if value is None else Table(value, self.key_path(key), self.source)
-
-    def finish(self) -> None:
-        unknown = sorted(set(self.data) - self.seen)
-        if unknown:
-            raise self.error(unknown[0], "unknown key (misspelt?)")
+    return check
 
 
-def _names(kinds: tuple[type, ...]) -> str:
-    words = {str: "a string", int: "an integer", bool: "true or false", list: "an array",
-             dict: "a table", date: "a date (YYYY-MM-DD)"}
-    return " or ".join(words.get(k, k.__name__) for k in kinds)
+def non_blank(value: str) -> str:
+    if not value.strip():
+        raise invalid("must not be empty")
+    return value
+
+
+def distinct(values: list[T]) -> list[T]:
+    if len(set(values)) != len(values):
+        raise invalid("must not repeat a value")
+    return values
+
+
+def key_path(loc: Sequence[str | int]) -> str:
+    """``("groups", "cash_benefit", "requirements", 0, "count")`` → ``groups.cash_benefit
+    .requirements[0].count`` (pydantic's ``[key]`` marker for a bad dict key is dropped)."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part != "[key]":
+            path += f".{part}" if path else part
+    return path
+
+
+def rule_set_error(exc: ValidationError, source: str) -> RuleSetError:
+    """One :class:`RuleSetError` for all problems; ``path``/``message`` are the first one's."""
+    problems = [_problem(err) for err in exc.errors()]
+    (path, message), *more = problems
+    return RuleSetError(message, path=path, source=source, more=more)
+
+
+def _problem(err: ErrorDetails) -> tuple[str, str]:
+    loc: tuple[str | int, ...] = err["loc"]
+    ctx = err.get("ctx", {})
+    if err["type"] == PROBLEM:
+        return key_path((*loc, *ctx.get("at", ()))), str(ctx["message"])
+    template = _MESSAGES.get(err["type"])
+    if template is None:
+        return key_path(loc), err["msg"]
+    return key_path(loc), template.format(input=_shown(err["input"]), **ctx)
+
+
+def _shown(value: object) -> str:
+    """A value as the rule-set author wrote it, roughly (TOML spelling, kept short)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date | datetime | time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "a table"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,4 +1,9 @@
-"""Staff accounts and citizens' personal links (the MitID adapter would sit beside these)."""
+"""Staff accounts and citizens' personal links (the MitID adapter would sit beside these).
+
+:func:`log_in` and :func:`open_citizen_link` are units of work of their own (they commit the
+audit entry); :func:`create_staff` and :func:`revoke_citizen_links` run in the caller's
+transaction.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..database import transaction
 from ..models import ActorKind, Caseworker, Citizen, Role, StaffUser, utcnow
 from ..principal import CitizenPrincipal, StaffPrincipal
 from . import audit
@@ -24,6 +30,7 @@ def create_staff(
     unit_id: int | None = None,
     email: str | None = None,
 ) -> StaffUser:
+    """Add a staff user (runs in the caller's transaction)."""
     user = StaffUser(
         username=username.strip().lower(),
         full_name=full_name,
@@ -40,7 +47,11 @@ def create_staff(
 def authenticate(
     session: Session, passwords: Passwords, username: str, password: str
 ) -> StaffUser | None:
-    """Return the active staff user for these credentials, or None (same answer either way)."""
+    """Return the active staff user for these credentials, or None (same answer either way).
+
+    The password is checked (and a new hash computed, when the parameters changed) before the
+    write transaction, so the slow hashing never holds the write lock; the log-in time and the
+    audit entry are committed."""
     user = session.scalar(
         select(StaffUser).where(func.lower(StaffUser.username) == username.strip().lower())
     )
@@ -49,11 +60,22 @@ def authenticate(
         return None
     if not passwords.verify(user.password_hash, password):
         return None
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash(password)
-    user.last_login_at = utcnow()
-    audit.record(session, actor_kind=ActorKind.staff, actor_id=user.id, action="login")
+    new_hash = passwords.hash(password) if passwords.needs_rehash(user.password_hash) else None
+    with transaction(session):
+        if new_hash is not None:
+            user.password_hash = new_hash
+        user.last_login_at = utcnow()
+        audit.record(session, actor_kind=ActorKind.staff, actor_id=user.id, action="login")
     return user
+
+
+def log_in(
+    session: Session, passwords: Passwords, username: str, password: str
+) -> StaffPrincipal | None:
+    """The staff member these credentials belong to, as the web session keeps them (the log-in
+    is committed), or None."""
+    user = authenticate(session, passwords, username, password)
+    return None if user is None else staff_principal(session, user.id)
 
 
 def staff_principal(session: Session, staff_id: int) -> StaffPrincipal | None:
@@ -106,26 +128,26 @@ def citizen_link_token(secret: str, citizen: Citizen) -> str:
 def open_citizen_link(
     session: Session, secret: str, token: str, max_age_days: int
 ) -> CitizenPrincipal:
-    """Check a personal link; raise LinkError (with a Danish message) when it cannot be used."""
+    """Check a personal link and record that it was opened (committed); raise
+    :class:`LinkError` (``expired``, ``invalid``, ``malformed``, ``revoked``) when it cannot be
+    used."""
     citizen_id, version = read_citizen_token(secret, token, max_age_days)
-    principal = citizen_principal(session, citizen_id, version)
-    if principal is None:
-        raise LinkError(
-            "revoked",
-            "Linket er ikke længere gyldigt, fordi der er sendt et nyere link. "
-            "Brug linket i dit seneste brev, eller kontakt jobcentret.",
+    with transaction(session):
+        principal = citizen_principal(session, citizen_id, version)
+        if principal is None:
+            raise LinkError("revoked")
+        audit.record(
+            session,
+            actor_kind=ActorKind.citizen,
+            actor_id=citizen_id,
+            action="citizen_link_opened",
+            citizen_id=citizen_id,
         )
-    audit.record(
-        session,
-        actor_kind=ActorKind.citizen,
-        actor_id=citizen_id,
-        action="citizen_link_opened",
-        citizen_id=citizen_id,
-    )
     return principal
 
 
 def revoke_citizen_links(session: Session, citizen: Citizen) -> None:
+    """End every personal link sent so far (runs in the caller's transaction)."""
     citizen.link_version += 1
 
 

@@ -1,4 +1,8 @@
-"""The audit trail: who saw or changed which citizen."""
+"""The audit trail: who saw or changed which citizen.
+
+:func:`record` runs in the caller's transaction: the entry is committed with the view or the
+change it describes, or not at all.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +25,7 @@ def record(
     object_id: int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Add an audit entry to the session (committed with the change it describes)."""
+    """Add an audit entry to the session (runs in the caller's transaction)."""
     entry = AuditEntry(
         actor_kind=actor_kind,
         actor_id=actor_id,

@@ -1,14 +1,15 @@
 """What a booking says to the citizen: calendar event, e-mail, SMS and reminder texts.
 
-Plain functions over model objects (no request): the texts come from ``templates/emails/``
-through :mod:`booking.services.letters`, dates in the job centre's time zone. Calendar files
-and messages never carry a CPR number or case text: only time, place and how to reach the
-job centre.
+Plain functions over model objects (no request): every word comes from ``templates/emails/``
+(``_booking_words.txt`` names the channel and the place; ``booking_calendar.txt`` is the
+calendar event's summary and description) through :mod:`booking.services.letters`, dates in the
+job centre's time zone. Calendar files and messages never carry a CPR number or case text:
+only time, place and how to reach the job centre.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.utils import parseaddr
 from typing import Any
 
@@ -18,26 +19,18 @@ from . import letters
 from .ics import CalendarEvent, calendar_text
 from .letters import Text
 
-CHANNEL_DA = {
-    "in_person": "Personligt fremmøde",
-    "phone": "Telefonsamtale",
-    "video": "Videosamtale",
-}
+WORDS = "_booking_words.txt"
 
 
-def when_da(value: datetime) -> str:
-    """E.g. "tirsdag 2. marts 2027 kl. 09:30" (local time)."""
-    return letters.when(value)
+def channel_name(booking: Booking) -> str:
+    """How the conversation is held, as the letters say it (e.g. "Telefonsamtale")."""
+    return letters.phrase(WORDS, "channel_name", booking.slot.channel.value)
 
 
 def place_text(booking: Booking) -> str:
-    """Where the conversation happens, in plain Danish."""
+    """Where the conversation happens, as the letters and the calendar file say it."""
     slot = booking.slot
-    if slot.channel.value == "phone":
-        return "Telefonsamtale: jobcentret ringer til dig på dit telefonnummer"
-    if slot.channel.value == "video":
-        return "Videosamtale: du får et link fra jobcentret inden samtalen"
-    return slot.location or "Jobcentret"
+    return letters.phrase(WORDS, "place", slot.channel.value, slot.location)
 
 
 def _render(name: str, booking: Booking, settings: Settings, **extra: Any) -> Text:
@@ -46,9 +39,9 @@ def _render(name: str, booking: Booking, settings: Settings, **extra: Any) -> Te
     context = {
         "citizen_name": booking.citizen.name,
         "municipality": settings.app.municipality,
-        "when": when_da(start),
+        "when": letters.when(start),
         "end": letters.clock_time(start + timedelta(minutes=slot.minutes)),
-        "channel": CHANNEL_DA[slot.channel.value],
+        "channel": channel_name(booking),
         "place": place_text(booking),
         "minutes": slot.minutes,
         **extra,
@@ -75,19 +68,20 @@ def sms_text(booking: Booking, settings: Settings, kind: str) -> str:
 
 def calendar_event(booking: Booking, settings: Settings) -> CalendarEvent:
     slot = booking.slot
-    municipality = settings.app.municipality
+    words = letters.render(
+        "booking_calendar.txt",
+        channel=slot.channel.value,
+        municipality=settings.app.municipality,
+    )
     _, organizer = parseaddr(settings.mail.sender)
     return CalendarEvent(
         uid=booking.ical_uid,
         sequence=booking.ical_sequence,
         start=slot.starts_at,
         end=slot.starts_at + timedelta(minutes=slot.minutes),
-        summary=f"Samtale i jobcentret ({CHANNEL_DA[slot.channel.value].lower()})",
+        summary=words.subject,
         location=place_text(booking),
-        description=(
-            f"Din samtale med jobcentret i {municipality}. "
-            "Du kan flytte eller aflyse tiden via linket i dit brev."
-        ),
+        description=words.body.strip(),
         organizer_email=organizer or None,
     )
 

@@ -3,6 +3,8 @@
 
 Reminders carry the dedupe key ``reminder:<booking>:<sequence>:<hours>:<channel>``; those not
 yet attempted are withdrawn when the booking moves or is cancelled.
+
+Every function here runs in the caller's transaction (the booking change it announces).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from .outbox import enqueue
 
 
 def drop_reminders(session: Session, booking: Booking) -> None:
-    """Reminders not yet sent for the old time are withdrawn (they would be wrong)."""
+    """Reminders not yet sent for the old time are withdrawn (they would be wrong); runs in
+    the caller's transaction."""
     session.execute(
         delete(OutboxMessage).where(
             OutboxMessage.dedupe_key.like(f"reminder:{booking.id}:%"),
@@ -33,6 +36,8 @@ def drop_reminders(session: Session, booking: Booking) -> None:
 def notify_booked(
     session: Session, booking: Booking, settings: Settings, now: datetime, *, rebooked: bool
 ) -> list[OutboxMessage]:
+    """Queue the confirmation and the reminders of a new or moved booking (runs in the
+    caller's transaction)."""
     citizen, seq = booking.citizen, booking.ical_sequence
     out = []
     if citizen.email:
@@ -128,6 +133,7 @@ def _sms(
 def notify_cancelled(
     session: Session, booking: Booking, settings: Settings
 ) -> list[OutboxMessage]:
+    """Queue the cancellation (with the CANCEL ``.ics``); runs in the caller's transaction."""
     citizen, seq = booking.citizen, booking.ical_sequence
     out = []
     if citizen.email:

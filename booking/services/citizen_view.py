@@ -1,19 +1,35 @@
-"""What a citizen sees about themselves: due conversations and current bookings."""
+"""What a citizen sees about themselves: due conversations, free times, their bookings.
+
+Each ``…_page`` function returns a view-model for one page of the citizen's own site. Only the
+citizen's own obligations and bookings are shown: anything else is :class:`NotFound`. A page
+that the audit trail records (the overview, the free times, a booking) reads and writes the
+audit entry in one transaction, committed before the page is returned.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import rules
-from ..models import Booking, BookingState, Citizen, Obligation, Slot
+from ..database import transaction
+from ..models import ActorKind, Booking, BookingState, Citizen, Obligation, ObligationState, Slot
 from ..settings import Settings
+from . import audit, booking_mail
 from .clock import now_utc, zone
+from .errors import NotFound, ServiceError
 from .obligations import as_rule_obligation, open_obligations
-from .slot_search import SlotOption, bookable_slots
+from .reservations import changeable, cutoff_hours
+from .slot_search import (
+    SlotOption,
+    allowed_channels,
+    bookable_slots,
+    self_booking_until,
+    weeks_with_slots,
+)
 
 
 @dataclass
@@ -37,8 +53,6 @@ class CitizenOverview:
 def citizen_overview(
     session: Session, citizen: Citizen, settings: Settings, *, now: datetime | None = None
 ) -> CitizenOverview:
-    from .reservations import changeable
-
     now = now or now_utc()
     today = now.astimezone(zone()).date()
     overview = CitizenOverview(today=today)
@@ -68,3 +82,280 @@ def citizen_overview(
             item.status = "bookable" if found else "no_slots"
         overview.due.append(item)
     return overview
+
+
+# --- whose is it? --------------------------------------------------------------------------
+
+
+def own_obligation(session: Session, citizen_id: int, obligation_id: int) -> Obligation:
+    """The citizen's obligation; :class:`NotFound` when it is missing or someone else's."""
+    ob = session.get(Obligation, obligation_id)
+    if ob is None or ob.citizen_id != citizen_id:
+        raise NotFound("obligation")
+    return ob
+
+
+def own_booking(session: Session, citizen_id: int, booking_id: int) -> Booking:
+    """The citizen's booking; :class:`NotFound` when it is missing or someone else's."""
+    booking = session.get(Booking, booking_id)
+    if booking is None or booking.citizen_id != citizen_id:
+        raise NotFound("booking")
+    return booking
+
+
+def _viewed(
+    session: Session,
+    citizen_id: int,
+    action: str,
+    object_type: str | None = None,
+    object_id: int | None = None,
+) -> None:
+    """The citizen saw a page about themselves (runs in the caller's transaction)."""
+    audit.record(
+        session,
+        actor_kind=ActorKind.citizen,
+        actor_id=citizen_id,
+        action=action,
+        citizen_id=citizen_id,
+        object_type=object_type,
+        object_id=object_id,
+    )
+
+
+# --- the overview and one booking ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomePage:
+    citizen: Citizen
+    overview: CitizenOverview
+
+
+def home_page(
+    session: Session, citizen_id: int, settings: Settings, *, now: datetime | None = None
+) -> HomePage:
+    """The citizen's conversations due and booked; the view is audited (committed)."""
+    with transaction(session):
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            raise NotFound("citizen")
+        overview = citizen_overview(session, citizen, settings, now=now)
+        _viewed(session, citizen_id, "citizen_viewed_own")
+    return HomePage(citizen, overview)
+
+
+@dataclass(frozen=True)
+class BookingPage:
+    booking: Booking
+    changeable: bool  # may the citizen still move or cancel it (before the cutoff)?
+    cutoff_hours: int
+
+    @property
+    def cancelled(self) -> bool:
+        return self.booking.state == BookingState.cancelled
+
+    @property
+    def ends_at(self) -> datetime:
+        slot = self.booking.slot
+        return slot.starts_at + timedelta(minutes=slot.minutes)
+
+
+def _booking_page(booking: Booking, settings: Settings, now: datetime | None) -> BookingPage:
+    return BookingPage(booking, changeable(booking, settings, now), cutoff_hours(settings))
+
+
+def booking_page(
+    session: Session,
+    citizen_id: int,
+    booking_id: int,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+) -> BookingPage:
+    """One of the citizen's bookings; the view is audited (committed)."""
+    with transaction(session):
+        booking = own_booking(session, citizen_id, booking_id)
+        _viewed(session, citizen_id, "citizen_viewed_booking", "booking", booking.id)
+        page = _booking_page(booking, settings, now)
+    return page
+
+
+def cancel_page(
+    session: Session,
+    citizen_id: int,
+    booking_id: int,
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+) -> BookingPage:
+    """The booking the citizen is about to cancel (not audited: the cancel itself is)."""
+    return _booking_page(own_booking(session, citizen_id, booking_id), settings, now)
+
+
+def calendar_file(session: Session, citizen_id: int, booking_id: int, settings: Settings) -> str:
+    """The booking as an iCalendar file to download (a cancelled one as a CANCEL)."""
+    booking = own_booking(session, citizen_id, booking_id)
+    method = "CANCEL" if booking.state == BookingState.cancelled else "PUBLISH"
+    return booking_mail.booking_ics(booking, settings, method)
+
+
+# --- choosing a time -----------------------------------------------------------------------
+
+
+class FilterProblem(ServiceError):
+    """A filter on the free times that was ignored: ``unknown_channel`` or ``unknown_week``."""
+
+
+@dataclass(frozen=True)
+class ChoosePage:
+    obligation: Obligation
+    booking: Booking | None  # the booking being moved, if any
+    today: date
+    until: date  # the self-booking deadline
+    channels: list[str]  # the channels the citizen may choose between
+    weeks: list[date]  # Mondays of the weeks with free times
+    problems: list[FilterProblem]  # filters given but not understood (then not applied)
+    days: dict[date, list[SlotOption]]  # the free times shown, by local day
+    more: bool  # more free times than shown
+    shown: int  # how many are shown at most
+    changeable: bool  # (moving) the booking may still be moved
+    cutoff_hours: int
+
+    @property
+    def deadline_passed(self) -> bool:
+        return self.until < self.today
+
+
+@dataclass(frozen=True)
+class AlreadyBooked:
+    """The conversation is booked already: the citizen is shown that booking instead."""
+
+    booking_id: int
+
+
+def _week(raw: str) -> date:
+    monday = date.fromisoformat(raw)
+    return monday - timedelta(days=monday.weekday())
+
+
+def _choose(
+    session: Session,
+    ob: Obligation,
+    settings: Settings,
+    *,
+    channel: str | None,
+    week: str | None,
+    booking: Booking | None,
+    now: datetime | None,
+) -> ChoosePage:
+    now = now or now_utc()
+    citizen = ob.citizen
+    today = now.astimezone(zone()).date()
+    until = self_booking_until(ob, settings)
+    channels = allowed_channels(ob, citizen)
+    weeks = weeks_with_slots(session, citizen, ob, until=until, today=today)
+    problems: list[FilterProblem] = []
+    if channel and channel not in channels:
+        problems.append(FilterProblem("unknown_channel"))
+        channel = None
+    monday: date | None = None
+    if week:
+        try:
+            monday = _week(week)
+        except ValueError:
+            problems.append(FilterProblem("unknown_week"))
+    shown = settings.booking.slots_shown
+    options = bookable_slots(
+        session,
+        citizen,
+        ob,
+        until=until,
+        today=today,
+        channel=channel or None,
+        week=monday,
+        ignore_booking_id=booking.id if booking else None,
+        limit=shown + 1,
+    )
+    if booking is not None:
+        options = [o for o in options if o.slot_id != booking.slot_id]
+    days: dict[date, list[SlotOption]] = {}
+    for option in options[:shown]:
+        days.setdefault(option.local_day, []).append(option)
+    return ChoosePage(
+        obligation=ob,
+        booking=booking,
+        today=today,
+        until=until,
+        channels=channels,
+        weeks=weeks,
+        problems=problems,
+        days=days,
+        more=len(options) > shown,
+        shown=shown,
+        changeable=booking is not None and changeable(booking, settings, now),
+        cutoff_hours=cutoff_hours(settings),
+    )
+
+
+def open_choose_page(
+    session: Session,
+    citizen_id: int,
+    obligation_id: int,
+    settings: Settings,
+    *,
+    channel: str | None = None,
+    week: str | None = None,
+    now: datetime | None = None,
+) -> ChoosePage | AlreadyBooked:
+    """The free times for one of the citizen's conversations (``channel`` and ``week``, a day
+    in ISO form, narrow them); the view is audited (committed). A conversation already booked
+    answers :class:`AlreadyBooked` instead (not audited)."""
+    with transaction(session):
+        ob = own_obligation(session, citizen_id, obligation_id)
+        if ob.state == ObligationState.booked:
+            live = session.scalar(
+                select(Booking.id).where(
+                    Booking.obligation_id == ob.id, Booking.state == BookingState.booked
+                )
+            )
+            if live is not None:
+                return AlreadyBooked(live)
+        _viewed(session, citizen_id, "citizen_viewed_slots", "obligation", ob.id)
+        page = _choose(session, ob, settings, channel=channel, week=week, booking=None, now=now)
+    return page
+
+
+def choose_page(
+    session: Session,
+    citizen_id: int,
+    obligation_id: int,
+    settings: Settings,
+    *,
+    channel: str | None = None,
+    week: str | None = None,
+    now: datetime | None = None,
+) -> ChoosePage:
+    """The free times shown again, after a choice that could not be booked (not audited)."""
+    ob = own_obligation(session, citizen_id, obligation_id)
+    return _choose(session, ob, settings, channel=channel, week=week, booking=None, now=now)
+
+
+def rebook_page(
+    session: Session,
+    citizen_id: int,
+    booking_id: int,
+    settings: Settings,
+    *,
+    channel: str | None = None,
+    week: str | None = None,
+    now: datetime | None = None,
+) -> ChoosePage:
+    """The free times to move a live booking to (not audited); :class:`NotFound` for a booking
+    that is not the citizen's, not live, or not for a conversation. ``changeable`` says
+    whether it may still be moved."""
+    booking = own_booking(session, citizen_id, booking_id)
+    if booking.obligation is None or booking.state != BookingState.booked:
+        raise NotFound("booking")
+    return _choose(
+        session, booking.obligation, settings, channel=channel, week=week, booking=booking, now=now
+    )

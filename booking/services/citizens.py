@@ -1,24 +1,60 @@
-"""Finding citizens; every look-up of a person is written to the audit trail."""
+"""Finding citizens; every look-up of a person is written to the audit trail.
+
+Each function here is a unit of work of its own: the audit entry is committed with the answer.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import ActorKind, Citizen
+from ..database import transaction
+from ..models import ActorKind, Citizen, Obligation
 from . import audit
+from .errors import NotFound
+from .obligations import open_obligations
 from .security import parse_cpr
 
 
 def find_by_cpr(session: Session, raw_cpr: str, key: str, *, viewer_id: int) -> Citizen | None:
-    """Validate the number (CprError if invalid) and look it up by its keyed hash."""
+    """Validate the number (:class:`~.security.CprError` if invalid), look it up by its keyed
+    hash and record the look-up, found or not (committed)."""
     info = parse_cpr(raw_cpr, key)
-    citizen = session.scalar(select(Citizen).where(Citizen.cpr_hash == info.digest))
-    audit.record(
-        session,
-        actor_kind=ActorKind.staff,
-        actor_id=viewer_id,
-        action="citizen_lookup" if citizen else "citizen_lookup_miss",
-        citizen_id=citizen.id if citizen else None,
-    )
+    with transaction(session):
+        citizen = session.scalar(select(Citizen).where(Citizen.cpr_hash == info.digest))
+        audit.record(
+            session,
+            actor_kind=ActorKind.staff,
+            actor_id=viewer_id,
+            action="citizen_lookup" if citizen else "citizen_lookup_miss",
+            citizen_id=citizen.id if citizen else None,
+        )
     return citizen
+
+
+@dataclass(frozen=True)
+class CitizenObligations:
+    citizen: Citizen
+    obligations: list[Obligation]
+
+
+def obligations_for_staff(
+    session: Session, citizen_id: int, *, viewer_id: int
+) -> CitizenObligations:
+    """A citizen's open obligations as a staff member sees them; the view is audited
+    (``api_obligations_viewed``, committed). :class:`NotFound` when there is no such citizen."""
+    with transaction(session):
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            raise NotFound("citizen")
+        audit.record(
+            session,
+            actor_kind=ActorKind.staff,
+            actor_id=viewer_id,
+            action="api_obligations_viewed",
+            citizen_id=citizen.id,
+        )
+        obligations = open_obligations(session, citizen.id)
+    return CitizenObligations(citizen, obligations)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .. import rules
+from ..database import transaction
 from ..models import (
     Absence,
     Booking,
@@ -34,14 +35,15 @@ from .calendar_days import closed_days, local_datetime, week_monday
 from .callin.demo import add_demo_session
 from .clock import zone
 from .demo_rehab import demo_rehab
+from .errors import ServiceError
 from .obligations import BOOKABLE_KINDS, open_obligations, refresh_citizen
 from .rulesets import sync_rule_sets
 from .security import Passwords, cpr_digest
 from .slots import publish_slots
 
 
-class DemoError(RuntimeError):
-    pass
+class DemoError(ServiceError):
+    """``not_empty``: the database already holds data."""
 
 
 @dataclass
@@ -61,7 +63,8 @@ class DemoOptions:
 @dataclass
 class DemoResult:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
-    citizen_ids: list[int] = field(default_factory=list)
+    # (id, name, link version) of a few citizens whose personal links the CLI prints
+    showcase: list[tuple[int, str, int]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -70,8 +73,16 @@ def build_demo(
 ) -> DemoResult:
     """Build the demo municipality in one transaction (refused when data exists)."""
     cpr_key = settings.security.cpr_hash_key
-    if session.scalar(select(func.count(Unit.id))):
-        raise DemoError("the database already holds data; run `flask --app booking demo --reset`")
+    with transaction(session):
+        if session.scalar(select(func.count(Unit.id))):
+            raise DemoError("not_empty")
+        result = _build(session, passwords, settings, cpr_key, opts)
+    return result
+
+
+def _build(
+    session: Session, passwords: Passwords, settings: Settings, cpr_key: str, opts: DemoOptions
+) -> DemoResult:
     rng = random.Random(opts.seed)
     sync_rule_sets(session)
     result = DemoResult()
@@ -89,7 +100,7 @@ def build_demo(
     session.flush()
     # a group call-in today (fælles indkald)
     invited = add_demo_session(session, opts.today, settings.callin, settings.app.municipality)
-    result.citizen_ids = _showcase(session, citizens, opts.today)
+    result.showcase = _showcase(session, citizens, opts.today)
     result.counts = {
         "units": len(units),
         "caseworkers": len(caseworkers),
@@ -349,7 +360,9 @@ def _bookings(
     return count
 
 
-def _showcase(session: Session, citizens: list[Citizen], today: date) -> list[int]:
+def _showcase(
+    session: Session, citizens: list[Citizen], today: date
+) -> list[tuple[int, str, int]]:
     """A few citizens with an open conversation due soon, for the printed links."""
     picked = []
     for citizen in citizens:
@@ -359,7 +372,7 @@ def _showcase(session: Session, citizens: list[Citizen], today: date) -> list[in
             and obs[0].state == ObligationState.open
             and today + timedelta(days=10) <= obs[0].deadline <= today + timedelta(days=40)
         ):
-            picked.append(citizen.id)
+            picked.append((citizen.id, citizen.name, citizen.link_version))
         if len(picked) == 3:
             break
     return picked

@@ -60,4 +60,5 @@ def calendar_text(event: CalendarEvent, *, method: str = "REQUEST") -> str:
     else:
         vevent.add("status", "CONFIRMED")
     cal.add_component(vevent)
-    return cal.to_ical().decode("utf-8")
+    text: str = cal.to_ical().decode("utf-8")
+    return text

@@ -62,3 +62,10 @@ def render(name: str, **context: Any) -> Text:
     rendered = _env().get_template(name).render(**context)
     subject, _, body = rendered.partition("\n")
     return Text(subject.removeprefix("Subject: ").strip(), body.lstrip("\n"))
+
+
+def phrase(template: str, macro: str, *args: Any) -> str:
+    """Call one macro of ``templates/emails/<template>``: words the letters use that are
+    wanted on their own too (e.g. a calendar file's LOCATION)."""
+    module = _env().get_template(template).module
+    return str(getattr(module, macro)(*args)).strip()

@@ -1,4 +1,8 @@
-"""Keep each citizen's stored obligations in step with the rules engine."""
+"""Keep each citizen's stored obligations in step with the rules engine.
+
+The writing functions here (``refresh_citizen``) run in the caller's transaction: they are
+steps of a larger unit of work (a held conversation, an import, the demo), never alone.
+"""
 
 from __future__ import annotations
 

@@ -1,11 +1,12 @@
 """Book, rebook and cancel a conversation: one seat, one booking, whatever the race.
 
-Each function is one unit of work: it opens a write transaction (``BEGIN IMMEDIATE`` on SQLite;
-``SELECT … FOR UPDATE`` on the obligation and the slot on PostgreSQL), checks, writes, commits,
-and rolls back on any refusal. The named partial unique indexes stay the last word: losing a
-race on ``uq_bookings_slot_seat_active`` becomes :class:`ReservationError` ``slot_taken`` with
-the nearest free alternatives. A repeated submit of the same form (same ``request_key``) returns
-the booking it already made.
+Each of :func:`book`, :func:`rebook` and :func:`cancel` is one unit of work of its own (not to
+be called inside another ``transaction``): it opens a write transaction (``BEGIN IMMEDIATE`` on
+SQLite; ``SELECT … FOR UPDATE`` on the obligation and the slot on PostgreSQL), checks, writes
+and commits; any refusal rolls it back. The named partial unique indexes stay the last word:
+losing a race on ``uq_bookings_slot_seat_active`` becomes :class:`ReservationError`
+``slot_taken`` with the nearest free alternatives, looked up after the rollback. A repeated
+submit of the same form (same ``request_key``) returns the booking it already made.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..database import begin_write
+from ..database import transaction
 from ..models import (
     ActorKind,
     Booking,
@@ -35,6 +36,7 @@ from ..settings import Settings
 from . import audit
 from .booking_notices import drop_reminders, notify_booked, notify_cancelled
 from .clock import now_utc, zone
+from .errors import ServiceError
 from .slot_search import SlotOption, bookable_slots, nearest_alternatives, self_booking_until
 
 REASONS = (
@@ -47,12 +49,14 @@ REASONS = (
 )
 
 
-class ReservationError(Exception):
-    """A refused booking change; ``code`` is one of :data:`REASONS`."""
+class ReservationError(ServiceError):
+    """A refused booking change; ``code`` is one of :data:`REASONS` (``cutoff_passed`` carries
+    ``hours``); ``alternatives`` are the nearest free times after ``slot_taken``."""
 
-    def __init__(self, code: str, alternatives: list[SlotOption] | None = None) -> None:
-        super().__init__(code)
-        self.code = code
+    def __init__(
+        self, code: str, alternatives: list[SlotOption] | None = None, **params: Any
+    ) -> None:
+        super().__init__(code, **params)
         self.alternatives = alternatives or []
 
 
@@ -85,11 +89,18 @@ def changeable(booking: Booking, settings: Settings, now: datetime | None = None
     )
 
 
-def _locked(session: Session, model: type, ident: int) -> Any:
+_Row = TypeVar("_Row", Booking, Obligation, Slot)
+
+
+def _locked(session: Session, model: type[_Row], ident: int) -> _Row | None:
     stmt = select(model).where(model.id == ident)
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     return session.scalars(stmt.execution_options(populate_existing=True)).first()
+
+
+def _cutoff_passed(settings: Settings) -> ReservationError:
+    return ReservationError("cutoff_passed", hours=cutoff_hours(settings))
 
 
 def _replay(session: Session, citizen_id: int, request_key: str | None) -> Booking | None:
@@ -196,58 +207,54 @@ def book(
 ) -> Outcome:
     """Book ``slot_id`` for the citizen's obligation; commits, or raises ReservationError."""
     now = now or now_utc()
-    begin_write(session)
     try:
-        ob = _locked(session, Obligation, obligation_id)
-        if ob is None or ob.citizen_id != citizen_id:
-            raise ReservationError("not_found")
-        replay = _replay(session, citizen_id, request_key)
-        if replay is not None:
-            session.commit()
-            return Outcome(replay, replayed=True)
-        if ob.state != ObligationState.open:
-            raise ReservationError("already_booked")
-        citizen = ob.citizen
-        slot = _check_slot(session, citizen, ob, slot_id, settings, now)
-        seat = _free_seat(session, slot)
-        if seat is None:
-            raise ReservationError("slot_taken")
-        booking = Booking(
-            slot_id=slot.id,
-            seat=seat,
-            citizen_id=citizen.id,
-            obligation_id=ob.id,
-            state=BookingState.booked,
-            source=source,
-            ical_uid=f"{uuid.uuid4()}@rettidig",
-            ical_sequence=0,
-            request_key=request_key or None,
-            created_by_staff_id=actor.id if actor and actor.kind == ActorKind.staff else None,
-        )
-        session.add(booking)
-        session.flush()
-        ob.state = ObligationState.booked
-        who = _actor(actor, citizen.id)
-        audit.record(
-            session,
-            actor_kind=who.kind,
-            actor_id=who.id,
-            action="booking_created",
-            citizen_id=citizen.id,
-            object_type="booking",
-            object_id=booking.id,
-            detail={"slot_id": slot.id, "obligation_id": ob.id, "seat": seat},
-        )
-        messages = notify_booked(session, booking, settings, now, rebooked=False)
-        session.commit()
+        with transaction(session):
+            ob = _locked(session, Obligation, obligation_id)
+            if ob is None or ob.citizen_id != citizen_id:
+                raise ReservationError("not_found")
+            replay = _replay(session, citizen_id, request_key)
+            if replay is not None:
+                return Outcome(replay, replayed=True)
+            if ob.state != ObligationState.open:
+                raise ReservationError("already_booked")
+            citizen = ob.citizen
+            slot = _check_slot(session, citizen, ob, slot_id, settings, now)
+            seat = _free_seat(session, slot)
+            if seat is None:
+                raise ReservationError("slot_taken")
+            booking = Booking(
+                slot_id=slot.id,
+                seat=seat,
+                citizen_id=citizen.id,
+                obligation_id=ob.id,
+                state=BookingState.booked,
+                source=source,
+                ical_uid=f"{uuid.uuid4()}@rettidig",
+                ical_sequence=0,
+                request_key=request_key or None,
+                created_by_staff_id=actor.id if actor and actor.kind == ActorKind.staff else None,
+            )
+            session.add(booking)
+            session.flush()
+            ob.state = ObligationState.booked
+            who = _actor(actor, citizen.id)
+            audit.record(
+                session,
+                actor_kind=who.kind,
+                actor_id=who.id,
+                action="booking_created",
+                citizen_id=citizen.id,
+                object_type="booking",
+                object_id=booking.id,
+                detail={"slot_id": slot.id, "obligation_id": ob.id, "seat": seat},
+            )
+            messages = notify_booked(session, booking, settings, now, rebooked=False)
         return Outcome(booking, messages=messages)
     except ReservationError as exc:
-        session.rollback()
         if exc.code == "slot_taken" and not exc.alternatives:
             raise _taken(session, citizen_id, obligation_id, slot_id, settings, now) from None
         raise
     except IntegrityError as exc:
-        session.rollback()
         code = _integrity_code(exc)
         if code == "replay":
             replay = _replay(session, citizen_id, request_key)
@@ -271,60 +278,64 @@ def rebook(
     now: datetime | None = None,
     actor: Actor | None = None,
 ) -> Outcome:
-    """Move a booking to another slot: same UID, SEQUENCE + 1; the old seat is freed."""
+    """Move a booking to another slot: same UID, SEQUENCE + 1; the old seat is freed.
+
+    Only a live booking moves (``not_found`` otherwise, also for a repeated submit once the
+    booking has been cancelled)."""
     now = now or now_utc()
-    begin_write(session)
     obligation_id = 0
     try:
-        booking = _locked(session, Booking, booking_id)
-        if booking is None or booking.citizen_id != citizen_id or booking.obligation_id is None:
-            raise ReservationError("not_found")
-        obligation_id = booking.obligation_id
-        replay = _replay(session, citizen_id, request_key)
-        if replay is not None:
-            session.commit()
-            return Outcome(replay, replayed=True)
-        if booking.state != BookingState.booked:
-            raise ReservationError("not_found")
-        if not changeable(booking, settings, now):
-            raise ReservationError("cutoff_passed")
-        ob = _locked(session, Obligation, obligation_id)
-        if slot_id == booking.slot_id:
-            raise ReservationError("not_bookable")
-        slot = _check_slot(session, booking.citizen, ob, slot_id, settings, now, booking.id)
-        seat = _free_seat(session, slot)
-        if seat is None:
-            raise ReservationError("slot_taken")
-        old_slot_id = booking.slot_id
-        drop_reminders(session, booking)
-        booking.slot = slot
-        booking.seat = seat
-        booking.ical_sequence += 1
-        booking.request_key = request_key or booking.request_key
-        session.flush()
-        who = _actor(actor, citizen_id)
-        audit.record(
-            session,
-            actor_kind=who.kind,
-            actor_id=who.id,
-            action="booking_moved",
-            citizen_id=citizen_id,
-            object_type="booking",
-            object_id=booking.id,
-            detail={"from_slot_id": old_slot_id, "to_slot_id": slot.id, "seat": seat},
-        )
-        messages = notify_booked(session, booking, settings, now, rebooked=True)
-        session.commit()
+        with transaction(session):
+            booking = _locked(session, Booking, booking_id)
+            if (
+                booking is None
+                or booking.citizen_id != citizen_id
+                or booking.obligation_id is None
+                or booking.state != BookingState.booked
+            ):
+                raise ReservationError("not_found")
+            obligation_id = booking.obligation_id
+            replay = _replay(session, citizen_id, request_key)
+            if replay is not None:
+                return Outcome(replay, replayed=True)
+            if not changeable(booking, settings, now):
+                raise _cutoff_passed(settings)
+            ob = _locked(session, Obligation, obligation_id)
+            if ob is None:
+                raise ReservationError("not_found")
+            if slot_id == booking.slot_id:
+                raise ReservationError("not_bookable")
+            slot = _check_slot(session, booking.citizen, ob, slot_id, settings, now, booking.id)
+            seat = _free_seat(session, slot)
+            if seat is None:
+                raise ReservationError("slot_taken")
+            old_slot_id = booking.slot_id
+            drop_reminders(session, booking)
+            booking.slot = slot
+            booking.seat = seat
+            booking.ical_sequence += 1
+            booking.request_key = request_key or booking.request_key
+            session.flush()
+            who = _actor(actor, citizen_id)
+            audit.record(
+                session,
+                actor_kind=who.kind,
+                actor_id=who.id,
+                action="booking_moved",
+                citizen_id=citizen_id,
+                object_type="booking",
+                object_id=booking.id,
+                detail={"from_slot_id": old_slot_id, "to_slot_id": slot.id, "seat": seat},
+            )
+            messages = notify_booked(session, booking, settings, now, rebooked=True)
         return Outcome(booking, messages=messages)
     except ReservationError as exc:
-        session.rollback()
         if exc.code == "slot_taken" and not exc.alternatives:
             raise _taken(
                 session, citizen_id, obligation_id, slot_id, settings, now, booking_id
             ) from None
         raise
     except IntegrityError as exc:
-        session.rollback()
         if _integrity_code(exc) == "replay":
             raise ReservationError("already_booked") from None
         raise _taken(
@@ -345,16 +356,14 @@ def cancel(
 
     Cancelling an already cancelled booking changes nothing (a repeated submit)."""
     now = now or now_utc()
-    begin_write(session)
-    try:
+    with transaction(session):
         booking = _locked(session, Booking, booking_id)
         if booking is None or booking.citizen_id != citizen_id:
             raise ReservationError("not_found")
         if booking.state == BookingState.cancelled:
-            session.commit()
             return Outcome(booking, replayed=True)
         if not changeable(booking, settings, now):
-            raise ReservationError("cutoff_passed")
+            raise _cutoff_passed(settings)
         if booking.obligation_id is not None:
             ob = _locked(session, Obligation, booking.obligation_id)
             if ob is not None and ob.state == ObligationState.booked:
@@ -374,11 +383,7 @@ def cancel(
             detail={"slot_id": booking.slot_id},
         )
         messages = notify_cancelled(session, booking, settings)
-        session.commit()
-        return Outcome(booking, messages=messages)
-    except ReservationError:
-        session.rollback()
-        raise
+    return Outcome(booking, messages=messages)
 
 
 def live_bookings_count(session: Session, slot_id: int) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import rules
+from ..database import transaction
 from ..models import RuleSetRecord
 
 
@@ -18,18 +19,18 @@ def rule_set_checksum(code: str) -> str:
 
 
 def sync_rule_sets(session: Session) -> list[RuleSetRecord]:
-    """Insert or update a row per shipped rule set file."""
+    """Insert or update a row per shipped rule set file (its own transaction)."""
     records = []
-    for code in rules.available_rule_sets():
-        rs = rules.load_rule_set(code)
-        row = session.scalar(select(RuleSetRecord).where(RuleSetRecord.code == code))
-        if row is None:
-            row = RuleSetRecord(code=code)
-            session.add(row)
-        row.name = rs.name_da
-        row.effective_from = rs.effective_from
-        row.effective_to = rs.effective_to
-        row.checksum = rule_set_checksum(code)
-        records.append(row)
-    session.flush()
+    with transaction(session):
+        for code in rules.available_rule_sets():
+            rs = rules.load_rule_set(code)
+            row = session.scalar(select(RuleSetRecord).where(RuleSetRecord.code == code))
+            if row is None:
+                row = RuleSetRecord(code=code)
+                session.add(row)
+            row.name = rs.name_da
+            row.effective_from = rs.effective_from
+            row.effective_to = rs.effective_to
+            row.checksum = rule_set_checksum(code)
+            records.append(row)
     return records

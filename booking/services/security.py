@@ -18,15 +18,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError
 
+from .errors import ServiceError
+
 LINK_SALT = "rettidig-citizen-link"
 
 
-class CprError(ValueError):
-    """An invalid CPR number; ``message_da`` is what the UI shows."""
-
-    def __init__(self, message_da: str) -> None:
-        super().__init__(message_da)
-        self.message_da = message_da
+class CprError(ServiceError):
+    """An invalid CPR number. ``code``: ``empty`` (nothing but separators), ``length`` (not
+    10 digits), ``format`` (other characters than digits and a hyphen) or ``birth_date``."""
 
 
 @dataclass(frozen=True)
@@ -39,11 +38,11 @@ class CprInfo:
 def parse_cpr(raw: str, key: str) -> CprInfo:
     """Validate a CPR number and return its keyed hash, masked form and birth date."""
     if not stdnum_cpr.compact(raw or ""):
-        raise CprError("Skriv CPR-nummeret med 10 cifre (ddmmåå-xxxx).")
+        raise CprError("empty")
     try:
         number = stdnum_cpr.validate(raw)
     except ValidationError as exc:
-        raise CprError(_cpr_message(exc)) from None
+        raise CprError(_cpr_code(exc)) from None
     return CprInfo(
         digest=cpr_digest(number, key),
         masked=f"{number[:6]}-xxxx",
@@ -56,13 +55,13 @@ def cpr_digest(number: str, key: str) -> str:
     return hmac.new(key.encode(), compact.encode(), hashlib.sha256).hexdigest()
 
 
-def _cpr_message(exc: ValidationError) -> str:
+def _cpr_code(exc: ValidationError) -> str:
     name = type(exc).__name__
     if name == "InvalidLength":
-        return "CPR-nummeret skal have 10 cifre (ddmmåå-xxxx)."
+        return "length"
     if name == "InvalidFormat":
-        return "CPR-nummeret må kun indeholde cifre og evt. en bindestreg."
-    return "CPR-nummeret indeholder ikke en gyldig fødselsdato."
+        return "format"
+    return "birth_date"
 
 
 class Passwords:
@@ -84,13 +83,10 @@ class Passwords:
         return self._hasher.check_needs_rehash(stored)
 
 
-class LinkError(ValueError):
-    """A personal link that cannot be used; ``message_da`` explains why, in Danish."""
-
-    def __init__(self, reason: str, message_da: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.message_da = message_da
+class LinkError(ServiceError):
+    """A personal link that cannot be used. ``code``: ``expired``, ``invalid`` (not signed by
+    us, or cut short), ``malformed`` (signed, but not a citizen link) or ``revoked`` (a newer
+    link has been sent)."""
 
 
 def make_citizen_token(secret: str, citizen_id: int, link_version: int) -> str:
@@ -100,21 +96,14 @@ def make_citizen_token(secret: str, citizen_id: int, link_version: int) -> str:
 
 
 def read_citizen_token(secret: str, token: str, max_age_days: int) -> tuple[int, int]:
-    """Return (citizen id, link version) or raise LinkError with a Danish message."""
+    """Return (citizen id, link version) or raise :class:`LinkError`."""
     serializer = URLSafeTimedSerializer(secret, salt=LINK_SALT)
     try:
         data = serializer.loads(token, max_age=max_age_days * 86400)
     except SignatureExpired:
-        raise LinkError(
-            "expired",
-            "Linket er udløbet. Kontakt jobcentret, så sender vi dig et nyt link.",
-        ) from None
+        raise LinkError("expired") from None
     except BadSignature:
-        raise LinkError(
-            "invalid",
-            "Linket er ugyldigt. Kontrollér, at du har kopieret hele linket fra dit brev, "
-            "eller kontakt jobcentret.",
-        ) from None
+        raise LinkError("invalid") from None
     if not isinstance(data, dict) or not isinstance(data.get("c"), int):
-        raise LinkError("invalid", "Linket er ugyldigt. Kontakt jobcentret.")
+        raise LinkError("malformed")
     return data["c"], int(data.get("v", 0))

@@ -257,9 +257,9 @@ def obligations_without_slots(
         else:
             key = ("unit", citizen.unit_id)
         found = False
-        for channel in allowed_channels(ob, citizen):
+        for allowed in allowed_channels(ob, citizen):
             for minutes in (m for m in lengths if m >= ob.minutes):
-                days = index.get((*key, channel, minutes), [])
+                days = index.get((*key, allowed, minutes), [])
                 i = bisect.bisect_left(days, window.first_day)
                 if i < len(days) and days[i] <= window.last_day:
                     found = True

@@ -1,17 +1,23 @@
-"""Weekly lists (timely / due within 3 weeks / overdue) and the timeliness indicator."""
+"""Weekly lists (timely / due within 3 weeks / overdue) and the timeliness indicator, with
+the caseworker's and the manager's page built from them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Literal
 
-from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from .. import rules
 from ..models import Caseworker, Citizen, Obligation, ObligationState, Programme, Unit
+from ..settings import RulesSettings, TargetSettings
+from .errors import NotFound, ServiceError
 from .obligations import BOOKABLE_KINDS, as_rule_obligation
+
+Grouping = Literal["unit", "caseworker"]
 
 
 @dataclass
@@ -39,8 +45,8 @@ def weekly_list(
     *,
     caseworker_id: int | None = None,
     unit_id: int | None = None,
-    due_soon_days: int = 21,
-    lookback_days: int = 28,
+    due_soon_days: int,
+    lookback_days: int,
 ) -> WeeklyList:
     """Citizens of a caseworker (or unit) sorted into overdue / due soon / timely.
 
@@ -115,7 +121,7 @@ class Indicator:
 
 
 def indicator(
-    session: Session, start: date, end: date, today: date, *, by: str = "unit"
+    session: Session, start: date, end: date, today: date, *, by: Grouping = "unit"
 ) -> list[Indicator]:
     """Share of conversation obligations falling due in [start, end) that were held on time.
 
@@ -131,16 +137,16 @@ def indicator(
         ),
         else_=0,
     )
+    entity: type[Unit] | type[Caseworker]
+    key_col: InstrumentedAttribute[int]
+    name_col: InstrumentedAttribute[str]
+    join_on: ColumnElement[bool]
     if by == "unit":
-        key_col, name_col, join_on = Unit.id, Unit.name, Unit.id == Citizen.unit_id
-        entity = Unit
+        entity, key_col, name_col = Unit, Unit.id, Unit.name
+        join_on = Unit.id == Citizen.unit_id
     else:
-        key_col, name_col, join_on = (
-            Caseworker.id,
-            Caseworker.name,
-            (Caseworker.id == Citizen.caseworker_id),
-        )
-        entity = Caseworker
+        entity, key_col, name_col = Caseworker, Caseworker.id, Caseworker.name
+        join_on = Caseworker.id == Citizen.caseworker_id
     stmt = (
         select(key_col, name_col, func.count(Obligation.id), func.coalesce(func.sum(on_time), 0))
         .select_from(Obligation)
@@ -165,3 +171,79 @@ def weeks_back(today: date, weeks: int) -> list[tuple[date, date]]:
     return [
         (monday - timedelta(weeks=i), monday - timedelta(weeks=i - 1)) for i in range(weeks, 0, -1)
     ]
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+class Forbidden(ServiceError):
+    """The asker may not see this (the web says 403)."""
+
+    def __init__(self, what: str = "object") -> None:
+        super().__init__("forbidden", what=what)
+
+
+@dataclass
+class WeeklyPage:
+    caseworker: Caseworker
+    weekly: WeeklyList
+
+
+def weekly_page(
+    session: Session,
+    rules_settings: RulesSettings,
+    today: date,
+    *,
+    asked_id: int | None,
+    own_id: int | None,
+    own_only: bool,
+) -> WeeklyPage:
+    """The weekly list of caseworker ``asked_id`` (else the asker's own, ``own_id``).
+
+    :class:`NotFound` when there is no such caseworker; :class:`Forbidden` when ``own_only``
+    (a caseworker) and the list is another caseworker's.
+    """
+    wanted = asked_id or own_id
+    caseworker = session.get(Caseworker, wanted) if wanted else None
+    if caseworker is None:
+        raise NotFound("caseworker")
+    if own_only and caseworker.id != own_id:
+        raise Forbidden("caseworker")
+    weekly = weekly_list(
+        session,
+        today,
+        caseworker_id=caseworker.id,
+        due_soon_days=rules_settings.due_soon_days,
+        lookback_days=rules_settings.overdue_lookback_days,
+    )
+    return WeeklyPage(caseworker, weekly)
+
+
+@dataclass
+class IndicatorColumn:
+    start: date
+    end: date  # exclusive
+    rows: dict[int, Indicator]  # by unit or caseworker id
+
+
+@dataclass
+class ManagerPage:
+    weeks: int
+    by: Grouping
+    columns: list[IndicatorColumn]
+    total: dict[int, Indicator]  # the whole period, by unit or caseworker id
+    targets: TargetSettings
+
+
+def manager_page(
+    session: Session, targets: TargetSettings, today: date, *, weeks: int, by: Grouping
+) -> ManagerPage:
+    """The indicator for each of the last ``weeks`` whole weeks and for all of them."""
+    periods = weeks_back(today, weeks)
+
+    def by_key(start: date, end: date) -> dict[int, Indicator]:
+        return {i.key: i for i in indicator(session, start, end, today, by=by)}
+
+    columns = [IndicatorColumn(start, end, by_key(start, end)) for start, end in periods]
+    total = by_key(periods[0][0], periods[-1][1])
+    return ManagerPage(weeks, by, columns, total, targets)

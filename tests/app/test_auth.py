@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import select
 
 from booking.db import db
-from booking.models import Citizen, Role
-from booking.services.security import LINK_SALT, make_citizen_token
+from booking.models import AuditEntry, Citizen, Role, StaffUser
+from booking.services import accounts
+from booking.services.security import LINK_SALT, LinkError, make_citizen_token
 from tests import factories
+from tests.booking.catalogue import english_or_skip
 from tests.conftest import log_in, make_app
 
 HOMES = {
@@ -174,3 +177,118 @@ def test_open_redirect_is_not_followed(client, world):
         data={"username": world["users"][Role.admin], "password": factories.PASSWORD},
     )
     assert response.headers["Location"] == "/admin/"
+
+
+# --- the personal link's refusals: codes from the service, words from the auth blueprint ---
+
+
+def _expired_link(app, world, monkeypatch) -> str:
+    import itsdangerous.timed
+
+    real = itsdangerous.timed.time.time
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: real() - 61 * 86400)
+    link = citizen_link(app, world["citizen"])
+    monkeypatch.setattr(itsdangerous.timed.time, "time", real)
+    return link
+
+
+def _malformed_link(app) -> str:
+    token = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=LINK_SALT).dumps(["x"])
+    return "/b/" + token
+
+
+LINK_MESSAGES = {
+    "expired": "Linket er udløbet. Kontakt jobcentret, så sender vi dig et nyt link.",
+    "invalid": (
+        "Linket er ugyldigt. Kontrollér, at du har kopieret hele linket fra dit brev, "
+        "eller kontakt jobcentret."
+    ),
+    "malformed": "Linket er ugyldigt. Kontakt jobcentret.",
+    "revoked": (
+        "Linket er ikke længere gyldigt, fordi der er sendt et nyere link. "
+        "Brug linket i dit seneste brev, eller kontakt jobcentret."
+    ),
+}
+
+
+def _refused_link(app, world, monkeypatch, code: str) -> str:
+    if code == "expired":
+        return _expired_link(app, world, monkeypatch)
+    if code == "malformed":
+        return _malformed_link(app)
+    if code == "revoked":
+        return citizen_link(app, world["citizen"], version=world["link_version"] + 1)
+    link = citizen_link(app, world["citizen"])
+    return link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
+
+
+@pytest.mark.parametrize("code", list(LINK_MESSAGES))
+def test_link_refusals_are_codes(app, world, monkeypatch, code):
+    link = _refused_link(app, world, monkeypatch, code)
+    with app.app_context(), db.fresh_session() as s:
+        with pytest.raises(LinkError) as err:
+            accounts.open_citizen_link(s, app.config["SECRET_KEY"], link[3:], 60)
+    assert err.value.code == code and str(err.value) == code
+    assert not hasattr(err.value, "message_da")
+
+
+@pytest.mark.parametrize("code", list(LINK_MESSAGES))
+def test_each_link_refusal_in_danish_then_english(app, client, world, monkeypatch, code):
+    link = _refused_link(app, world, monkeypatch, code)
+    page = client.get(link)
+    assert page.status_code == 403 and LINK_MESSAGES[code] in page.text
+    assert 'role="alert"' in page.text
+    client.get("/sprog/en")
+    page = client.get(link)
+    assert page.status_code == 403 and 'lang="en"' in page.text
+    assert "The link cannot be used" in page.text
+    assert english_or_skip(LINK_MESSAGES[code]) in page.text
+
+
+def test_opening_a_link_commits_its_audit_entry(app, world):
+    link = citizen_link(app, world["citizen"])
+    with app.app_context():
+        with db.fresh_session() as s:
+            principal = accounts.open_citizen_link(s, app.config["SECRET_KEY"], link[3:], 60)
+        assert principal.citizen_id == world["citizen"]
+        with db.fresh_session() as other:
+            actions = other.scalars(
+                select(AuditEntry.action).where(AuditEntry.citizen_id == world["citizen"])
+            ).all()
+    assert actions == ["citizen_link_opened"]
+
+
+def test_log_in_commits_the_log_in_itself(app, world):
+    username = world["users"][Role.planner]
+    with app.app_context():
+        passwords = app.extensions["passwords"]
+        with db.fresh_session() as s:
+            assert accounts.log_in(s, passwords, username, "wrong") is None
+            principal = accounts.log_in(s, passwords, username.upper(), factories.PASSWORD)
+        assert principal is not None and principal.role == Role.planner
+        with db.fresh_session() as other:
+            user = other.scalar(select(StaffUser).where(StaffUser.username == username))
+            logins = other.scalars(
+                select(AuditEntry.actor_id).where(AuditEntry.action == "login")
+            ).all()
+    assert user.last_login_at is not None
+    assert logins == [principal.staff_id]  # the wrong password left no trace
+
+
+def test_health_answers_ok(client):
+    response = client.get("/health")
+    assert response.status_code == 200 and response.json == {"status": "ok"}
+
+
+def test_database_reachable(app, tmp_path):
+    from sqlalchemy.orm import Session
+
+    from booking.database import make_engine
+    from booking.services.health import database_reachable
+
+    with app.app_context(), db.fresh_session() as s:
+        assert database_reachable(s) is True
+    engine = make_engine(f"sqlite:///{tmp_path / 'missing' / 'nowhere.sqlite3'}")
+    with Session(engine) as broken:
+        assert database_reachable(broken) is False
+    engine.dispose()

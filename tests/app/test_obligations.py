@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
 
 from booking.models import (
     GroupSession,
@@ -10,8 +13,11 @@ from booking.models import (
     Invitation,
     InvitationState,
     ObligationState,
+    Role,
 )
+from booking.services.errors import NotFound
 from booking.services.obligations import open_obligations, refresh_citizen
+from booking.services.timeliness import Forbidden, manager_page, weekly_page
 from tests import factories
 
 TODAY = date(2027, 3, 1)
@@ -52,3 +58,60 @@ def test_a_held_conversation_fulfils_the_obligation(session):
     refresh_citizen(session, citizen, TODAY)
     assert first.state == ObligationState.fulfilled and first.fulfilled_on == date(2027, 2, 5)
     assert first not in open_obligations(session, citizen.id)
+
+
+
+# --- the caseworker's weekly list and the manager's indicator, as the pages get them ----------
+
+
+def _two_caseworkers(session):
+    """A unit with two caseworkers: ``mine`` (with a staff login, one citizen) and ``other``."""
+    unit = factories.unit(session)
+    login_user = factories.staff(session, Role.caseworker)
+    mine = factories.caseworker(session, unit, user=login_user)
+    other = factories.caseworker(session, unit)
+    citizen = factories.citizen(session, unit, cw=mine, start=date(2027, 1, 4))
+    refresh_citizen(session, citizen, TODAY)
+    session.commit()
+    return SimpleNamespace(
+        mine=mine.id, other=other.id, citizen=citizen.id, username=login_user.username
+    )
+
+
+def test_weekly_page_is_the_askers_own_unless_another_is_asked_for(session, settings):
+    w = _two_caseworkers(session)
+    rules = settings.rules
+    own = weekly_page(session, rules, TODAY, asked_id=None, own_id=w.mine, own_only=True)
+    assert own.caseworker.id == w.mine
+    lines = own.weekly.overdue + own.weekly.due_soon + own.weekly.timely
+    assert [line.citizen.id for line in lines] == [w.citizen] and own.weekly.today == TODAY
+    with pytest.raises(Forbidden):
+        weekly_page(session, rules, TODAY, asked_id=w.other, own_id=w.mine, own_only=True)
+    seen = weekly_page(session, rules, TODAY, asked_id=w.other, own_id=None, own_only=False)
+    assert seen.caseworker.id == w.other and seen.weekly.total == 0  # a manager may look
+    with pytest.raises(NotFound):
+        weekly_page(session, rules, TODAY, asked_id=999999, own_id=None, own_only=False)
+    with pytest.raises(NotFound):
+        weekly_page(session, rules, TODAY, asked_id=None, own_id=None, own_only=False)
+
+
+def test_weekly_list_page_refuses_another_caseworkers_list(app, session, login):
+    w = _two_caseworkers(session)
+    manager = factories.staff(session, Role.manager)
+    session.commit()
+    client = login(app, w.username)
+    assert client.get("/sagsbehandler/").status_code == 200
+    assert client.get(f"/sagsbehandler/?caseworker={w.mine}").status_code == 200
+    assert client.get(f"/sagsbehandler/?caseworker={w.other}").status_code == 403
+    boss = login(app, manager.username)
+    assert boss.get(f"/sagsbehandler/?caseworker={w.other}").status_code == 200
+    assert boss.get("/sagsbehandler/?caseworker=999999").status_code == 404
+
+
+def test_manager_page_has_a_column_per_week_and_a_total(session, settings):
+    _two_caseworkers(session)
+    page = manager_page(session, settings.targets, TODAY, weeks=3, by="caseworker")
+    assert [c.start.weekday() for c in page.columns] == [0, 0, 0]
+    assert page.columns[-1].end == TODAY - timedelta(days=TODAY.weekday())
+    assert page.by == "caseworker" and page.weeks == 3 and page.targets == settings.targets
+    assert set(page.total) >= {k for c in page.columns for k in c.rows}

@@ -14,6 +14,7 @@ from booking.services.central import central_booking_list
 from tests import factories
 from tests.conftest import make_app, use_settings
 
+from .catalogue import english_or_skip
 from .conftest import add_obligation, build_world, today
 
 
@@ -206,3 +207,83 @@ def test_csrf_is_required_on_booking(tmp_path, citizen_login):
     assert s.scalar(select(func.count(Booking.id))) == 0
     assert s.scalar(select(func.count(Obligation.id))) == 1
     s.close()
+
+
+def test_refusals_are_shown_in_english_after_the_language_switch(
+    app, client, session, world, settings, citizen_login
+):
+    rival = factories.citizen(session, world.unit, cw=world.cw)
+    rival_ob = add_obligation(session, rival)
+    session.commit()
+    citizen_login(app, world.citizen, client)
+    client.get("/sprog/en")
+    url = f"/borger/samtale/{world.ob.id}/book"
+    # filters that are not understood (citizen_view codes)
+    page = client.get(f"/borger/samtale/{world.ob.id}?kanal=fax&uge=nej")
+    assert 'lang="en"' in page.text
+    for danish in ("Vælg en af de viste fremmødeformer.", "Vælg en af de viste uger."):
+        assert english_or_skip(danish) in page.text
+    # a time outside the window (not_bookable)
+    answer = client.post(url, data={"slot": str(world.slots[5].id)})
+    assert answer.status_code == 422
+    not_bookable = "Den valgte tid kan ikke bookes. Vælg en af de viste tider."
+    assert english_or_skip(not_bookable) in answer.text
+    # a time someone else just took (slot_taken)
+    rival_client = citizen_login(app, rival)
+    rival_page = rival_client.get(f"/borger/samtale/{rival_ob.id}")
+    rival_client.post(
+        f"/borger/samtale/{rival_ob.id}/book",
+        data={"slot": str(world.slots[2].id), "request_key": _key(rival_page.text)},
+    )
+    lost = client.post(url, data={"slot": str(world.slots[2].id), "request_key": "en-1"})
+    assert lost.status_code == 409
+    assert english_or_skip("Tiden er lige blevet taget. Vælg en anden tid.") in lost.text
+    assert "Tiden er lige blevet taget" not in lost.text
+    # a second booking for the same conversation (already_booked, flashed)
+    first = client.post(url, data={"slot": str(world.slots[1].id), "request_key": "en-2"})
+    assert first.status_code == 302
+    again = client.post(url, data={"slot": str(world.slots[3].id), "request_key": "en-3"})
+    assert again.status_code == 302 and again.headers["Location"] == "/borger/"
+    home = client.get("/borger/")
+    assert english_or_skip("Du har allerede booket en tid til denne samtale.") in home.text
+    # too close to the time to move it (cutoff_passed, flashed with the hours)
+    use_settings(app, settings.with_changes({"booking": {"cancellation_cutoff_hours": 24 * 30}}))
+    session.rollback()
+    booking = session.scalar(select(Booking).where(Booking.citizen_id == world.citizen.id))
+    moved = client.get(f"/borger/booking/{booking.id}/flyt")
+    assert moved.status_code == 302
+    shown = client.get(moved.headers["Location"])
+    cutoff = english_or_skip(
+        "Tiden kan ikke flyttes eller aflyses her, når der er mindre end %(hours)s timer "
+        "til samtalen. Ring til jobcentret."
+    ) % {"hours": 24 * 30}
+    assert cutoff in shown.text
+
+
+def test_another_citizens_booking_pages_are_not_found(
+    app, client, session, world, settings, citizen_login
+):
+    rival = factories.citizen(session, world.unit, cw=world.cw)
+    rival_ob = add_obligation(session, rival)
+    session.commit()
+    rival_client = citizen_login(app, rival)
+    rival_page = rival_client.get(f"/borger/samtale/{rival_ob.id}")
+    rival_client.post(
+        f"/borger/samtale/{rival_ob.id}/book",
+        data={"slot": str(world.slots[2].id), "request_key": _key(rival_page.text)},
+    )
+    session.rollback()
+    theirs = session.scalar(select(Booking).where(Booking.citizen_id == rival.id))
+    citizen_login(app, world.citizen, client)
+    for url in ("", "/kalender.ics", "/flyt", "/aflys"):
+        assert client.get(f"/borger/booking/{theirs.id}{url}").status_code == 404, url
+    for url in ("/flyt", "/aflys"):
+        answer = client.post(f"/borger/booking/{theirs.id}{url}", data={"slot": "1"})
+        assert answer.status_code == 404, url
+    assert client.post(f"/borger/samtale/{rival_ob.id}/book", data={}).status_code == 404
+    assert client.post(
+        f"/borger/samtale/{rival_ob.id}/book", data={"slot": str(world.slots[3].id)}
+    ).status_code == 404
+    session.rollback()
+    session.refresh(theirs)
+    assert theirs.state == BookingState.booked and theirs.slot_id == world.slots[2].id

@@ -14,6 +14,7 @@ from booking.settings import load_settings
 from tests import factories
 
 DAY = date(2027, 3, 1)  # a Monday
+MUNICIPALITY = load_settings().app.municipality
 SETTINGS = load_settings().callin.model_copy(
     update={
         "overflow_risk": 0.10,
@@ -71,15 +72,17 @@ def build(
                 minutes,
                 tuple(cw.id for cw in pool),
                 unit.id,
+                SETTINGS.overflow_risk,
             ),
             staff_id=staff.id,
             today=day,
-        )
-        s.commit()
+        ).group_session
         invited = []
         if invite_all:
-            invited = [i.id for i in invite(s, gs.id, citizens, SETTINGS, staff_id=staff.id)]
-            s.commit()
+            made = invite(
+                s, gs.id, citizens, SETTINGS, staff_id=staff.id, municipality=MUNICIPALITY
+            )
+            invited = [i.id for i in made]
         return World(
             gs.id, staff.id, unit.id, [cw.id for cw in pool], [c.id for c in people], invited
         )

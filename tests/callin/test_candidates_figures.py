@@ -93,8 +93,17 @@ def test_plan_session_stores_the_pool(app):
         cws = [factories.caseworker(s, unit) for _ in range(3)]
         gs = plan_session(
             s,
-            SessionPlan(DAY, time(9), time(11, 45), "Lokale 1", 45, tuple(c.id for c in cws)),
+            SessionPlan(
+                DAY,
+                time(9),
+                time(11, 45),
+                "Lokale 1",
+                45,
+                tuple(c.id for c in cws),
+                None,
+                SETTINGS.overflow_risk,
+            ),
             staff_id=None,
             today=DAY,
-        )
+        ).group_session
         assert capacity(gs) == 3 * 3 and len(gs.pool) == 3

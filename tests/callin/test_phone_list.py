@@ -21,19 +21,25 @@ from booking.services.callin import CallinError
 from booking.services.callin.desk import check_in, close_window
 from booking.services.callin.phone_list import phone_list, record_call, reinvite_not_reached
 from booking.services.callin.sessions import SessionPlan, plan_session
-from tests.callin.helpers import SETTINGS, at, build
+from tests.callin.helpers import MUNICIPALITY, SETTINGS, at, build
 
 
 def _plan(s, w, day: date):
     gs = plan_session(
         s,
         SessionPlan(
-            day, time(9), time(11), "Jobcentret, lokale 2", 30, tuple(w.caseworker_ids), w.unit_id
+            day,
+            time(9),
+            time(11),
+            "Jobcentret, lokale 2",
+            30,
+            tuple(w.caseworker_ids),
+            w.unit_id,
+            SETTINGS.overflow_risk,
         ),
         staff_id=w.staff_id,
         today=date(2027, 3, 1),
-    )
-    s.commit()
+    ).group_session
     return gs
 
 
@@ -50,7 +56,14 @@ def test_no_show_to_phone_list_to_new_invitation(app):
         assert all(ln.pending and ln.deadline is not None for ln in lines)
         deadline_b = lines[0].deadline
         # not reached, and no session planned yet: stays on the list, flagged
-        result = record_call(s, b, CallOutcome.not_reached, staff_id=w.staff_id, now=at(13))
+        result = record_call(
+            s,
+            b,
+            CallOutcome.not_reached,
+            staff_id=w.staff_id,
+            now=at(13),
+            municipality=MUNICIPALITY,
+        )
         s.commit()
         assert result.reinvitation is None and result.no_session
         assert phone_list(s)[0].pending
@@ -59,7 +72,9 @@ def test_no_show_to_phone_list_to_new_invitation(app):
         _plan(s, w, date(2027, 3, 22))
         later = _plan(s, w, date(2027, 3, 8))
         assert later.starts_at.date() <= deadline_b
-        made = reinvite_not_reached(s, staff_id=w.staff_id, now=at(13, 5))
+        made = reinvite_not_reached(
+            s, staff_id=w.staff_id, now=at(13, 5), municipality=MUNICIPALITY
+        )
         s.commit()
         assert [i.citizen_id for i in made] == [s.get(Invitation, b).citizen_id]
         assert made[0].session_id == later.id
@@ -69,7 +84,14 @@ def test_no_show_to_phone_list_to_new_invitation(app):
         assert letter is not None and "mandag d. 8. marts 2027" in letter.body
         # reached: off the list without a new invitation; new time: into the chosen session
         with pytest.raises(CallinError) as err:
-            record_call(s, c, CallOutcome.new_time, staff_id=w.staff_id, now=at(13))
+            record_call(
+                s,
+                c,
+                CallOutcome.new_time,
+                staff_id=w.staff_id,
+                now=at(13),
+                municipality=MUNICIPALITY,
+            )
         assert err.value.code == "session_required"
         s.rollback()
         result = record_call(
@@ -80,6 +102,7 @@ def test_no_show_to_phone_list_to_new_invitation(app):
             now=at(13),
             note="Kommer mandag",
             target_session_id=later.id,
+            municipality=MUNICIPALITY,
         )
         s.commit()
         assert result.reinvitation.session_id == later.id
@@ -99,7 +122,12 @@ def test_recording_a_call_on_someone_who_came_is_refused(app):
     with app.app_context(), db.fresh_session() as s:
         with pytest.raises(CallinError) as err:
             record_call(
-                s, w.invitation_ids[0], CallOutcome.reached, staff_id=w.staff_id, now=at(13)
+                s,
+                w.invitation_ids[0],
+                CallOutcome.reached,
+                staff_id=w.staff_id,
+                now=at(13),
+                municipality=MUNICIPALITY,
             )
         assert err.value.code == "not_no_show"
         assert s.scalar(select(AuditEntry.id).where(AuditEntry.action == "phone")) is None

@@ -108,8 +108,8 @@ def test_closures_import_from_ics_with_exclusive_all_day_end(session):
 
 
 @pytest.mark.parametrize("data", [b"not a calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"])
-def test_bad_ics_is_refused_in_danish(session, data):
+def test_bad_ics_is_refused_in_danish(session, data, in_danish):
     with pytest.raises(ClosureImportError) as err:
         import_closures(session, data)
-    assert "Filen" in err.value.message_da
+    assert "Filen" in in_danish(err.value)
     assert list(session.scalars(select(RehabClosure))) == []

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask import render_template
-from sqlalchemy import select
+from flask.typing import ResponseReturnValue
 
 from ...db import db
-from ...models import StaffUser
-from ...services import audit
+from ...services.admin import admin_overview
 from . import bp
+
+AUDIT_ENTRIES = 100  # the page's caption says "the latest 100"
 
 
 @bp.route("/")
-def home():  # type: ignore[no-untyped-def]
-    users = list(db.session.scalars(select(StaffUser).order_by(StaffUser.role, StaffUser.username)))
-    entries = audit.recent(db.session, limit=100)
-    return render_template("admin/home.html", users=users, entries=entries)
+def home() -> ResponseReturnValue:
+    overview = admin_overview(db.session, entries=AUDIT_ENTRIES)
+    return render_template("admin/home.html", users=overview.users, entries=overview.entries)

@@ -3,36 +3,27 @@
 from __future__ import annotations
 
 from flask import abort, jsonify
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ...db import db
-from ...models import ActorKind, Citizen
-from ...services import audit
-from ...services.obligations import open_obligations
-from ..access import writes_audit
+from ...services.citizens import obligations_for_staff
+from ...services.errors import NotFound
 from . import bp
 
 
 @bp.route("/me")
-def me():  # type: ignore[no-untyped-def]
+def me() -> ResponseReturnValue:
     return jsonify({"username": current_user.username, "role": current_user.role.value})
 
 
 @bp.route("/citizens/<int:citizen_id>/obligations")
-@writes_audit
-def citizen_obligations(citizen_id: int):  # type: ignore[no-untyped-def]
-    session = db.session
-    citizen = session.get(Citizen, citizen_id)
-    if citizen is None:
+def citizen_obligations(citizen_id: int) -> ResponseReturnValue:
+    try:
+        found = obligations_for_staff(db.session, citizen_id, viewer_id=current_user.staff_id)
+    except NotFound:
         abort(404)
-    audit.record(
-        session,
-        actor_kind=ActorKind.staff,
-        actor_id=current_user.staff_id,
-        action="api_obligations_viewed",
-        citizen_id=citizen.id,
-    )
-    session.commit()
+    citizen = found.citizen
     return jsonify(
         {
             "citizen": {"id": citizen.id, "cpr": citizen.cpr_masked, "name": citizen.name},
@@ -46,7 +37,7 @@ def citizen_obligations(citizen_id: int):  # type: ignore[no-untyped-def]
                     "channels": o.channels,
                     "state": o.state.value,
                 }
-                for o in open_obligations(session, citizen.id)
+                for o in found.obligations
             ],
         }
     )

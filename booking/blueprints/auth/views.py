@@ -10,20 +10,22 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
+from flask import session as web_session
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ...database import begin_write
 from ...db import db
 from ...extensions import LOCALES, limiter, settings
 from ...models import Role
 from ...services import accounts
+from ...services.health import database_reachable
 from ...services.security import LinkError
 from . import bp
 from .forms import LoginForm
+from .messages import message
 
 HOME_BY_ROLE = {
     Role.caseworker: "caseworker.home",
@@ -44,12 +46,20 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _new_web_session() -> None:
+    """Start a fresh web session (no session fixation), keeping the chosen language."""
+    lang = web_session.get("lang")
+    web_session.clear()
+    if lang:
+        web_session["lang"] = lang
+
+
 def _login_limit() -> str:
     return settings().security.login_rate_limit
 
 
 @bp.route("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for(HOME_BY_ROLE[current_user.role]))
     return render_template("auth/index.html")
@@ -57,76 +67,60 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
-        session_db = db.session
-        begin_write(session_db)
-        user = accounts.authenticate(
-            session_db,
+        principal = accounts.log_in(
+            db.session,
             current_app.extensions["passwords"],
             form.username.data or "",
             form.password.data or "",
         )
-        if user is None:
-            session_db.rollback()
+        if principal is None:
             form.password.errors.append(_("Forkert brugernavn eller adgangskode."))
         else:
-            session_db.commit()
-            session.clear()
-            principal = accounts.staff_principal(session_db, user.id)
+            web_session.clear()
             login_user(principal)
             target = _safe_next(request.args.get("next"))
-            return redirect(target or url_for(HOME_BY_ROLE[user.role]))
+            return redirect(target or url_for(HOME_BY_ROLE[principal.role]))
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/b/<token>")
-def citizen_link(token: str):  # type: ignore[no-untyped-def]
+def citizen_link(token: str) -> ResponseReturnValue:
     cfg = settings()
-    session_db = db.session
-    begin_write(session_db)
     try:
         principal = accounts.open_citizen_link(
-            session_db,
+            db.session,
             cfg.app.secret_key,
             token,
             cfg.security.citizen_link_days,
         )
     except LinkError as exc:
-        session_db.rollback()
-        return render_template("auth/link_error.html", message=exc.message_da), 403
-    session_db.commit()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+        return render_template("auth/link_error.html", message=message(exc)), 403
+    _new_web_session()
     login_user(principal)
     return redirect(url_for("citizen.home"))
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():  # type: ignore[no-untyped-def]
-    lang = session.get("lang")
+def logout() -> ResponseReturnValue:
     logout_user()
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    _new_web_session()
     flash(_("Du er logget ud."), "info")
     return redirect(url_for("auth.index"))
 
 
 @bp.route("/sprog/<code>")
-def set_language(code: str):  # type: ignore[no-untyped-def]
+def set_language(code: str) -> ResponseReturnValue:
     if code in LOCALES:
-        session["lang"] = code
+        web_session["lang"] = code
     return redirect(_safe_next(request.args.get("next")) or url_for("auth.index"))
 
 
 @bp.route("/health")
-def health():  # type: ignore[no-untyped-def]
-    from sqlalchemy import text
-
-    db.session.execute(text("SELECT 1"))
+def health() -> ResponseReturnValue:
+    if not database_reachable(db.session):
+        return {"status": "unavailable"}, 503
     return {"status": "ok"}

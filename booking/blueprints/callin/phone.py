@@ -3,60 +3,50 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ...db import db
-from ...models import CallOutcome
+from ...models import CallOutcome, GroupSession
 from ...services.callin import CallinError
 from ...services.callin import phone_list as calls
-from ...services.callin.history import record_seen
+from ...services.callin.list_pages import phone_page
 from ...services.clock import now_utc
-from ..access import writes_audit
 from . import bp
 from .forms import CallForm
 from .messages import message
 from .views import municipality
 
 
-def _target_choices() -> list[tuple[int, str]]:
+def _target_choices(targets: list[GroupSession]) -> list[SelectChoice]:
     return [SelectChoice(0, _("Vælg indkald"))] + [
         SelectChoice(
             gs.id, f"{format_datetime(gs.starts_at, 'EEEE d. MMMM y HH:mm')} – {gs.location}"
         )
-        for gs in calls.upcoming_targets(db.session, now_utc())
+        for gs in targets
     ]
 
 
 @bp.route("/ringeliste")
-@writes_audit
-def phone_list():  # type: ignore[no-untyped-def]
-    lines = calls.phone_list(db.session)
-    choices = _target_choices()
+def phone_list() -> ResponseReturnValue:
+    page = phone_page(db.session, staff_id=current_user.staff_id, now=now_utc())
+    choices = _target_choices(page.targets)
     forms = {}
-    for line in lines:
+    for line in page.lines:
         if line.pending:
             form = CallForm(prefix=f"c{line.invitation.id}")
             form.target.choices = choices
             forms[line.invitation.id] = form
-    record_seen(
-        db.session,
-        current_user.staff_id,
-        "callin_phone_list_view",
-        [line.citizen.id for line in lines],
-        object_type="phone_list",
-        object_id=None,
-    )
-    db.session.commit()
-    return render_template("callin/phone_list.html", lines=lines, forms=forms)
+    return render_template("callin/phone_list.html", lines=page.lines, forms=forms)
 
 
 @bp.route("/ringeliste/<int:invitation_id>", methods=["POST"])
-def record(invitation_id: int):  # type: ignore[no-untyped-def]
+def record(invitation_id: int) -> ResponseReturnValue:
     form = CallForm(prefix=f"c{invitation_id}")
-    form.target.choices = _target_choices()
+    form.target.choices = _target_choices(calls.upcoming_targets(db.session, now_utc()))
     if not form.validate_on_submit():
         errors = [e for field in (form.outcome, form.target, form.note) for e in field.errors]
         flash(" ".join(str(e) for e in errors) or _("Vælg resultatet af opkaldet."), "error")
@@ -74,10 +64,8 @@ def record(invitation_id: int):  # type: ignore[no-untyped-def]
             municipality=municipality(),
         )
     except CallinError as err:
-        db.session.rollback()
         flash(message(err), "error")
         return redirect(url_for("callin.phone_list") + f"#call-{invitation_id}")
-    db.session.commit()
     if result.reinvitation is not None:
         flash(_("Opkaldet er registreret, og borgeren er indkaldt igen."), "success")
     elif result.no_session:
@@ -94,10 +82,9 @@ def record(invitation_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/ringeliste/genindkald", methods=["POST"])
-def reinvite():  # type: ignore[no-untyped-def]
+def reinvite() -> ResponseReturnValue:
     made = calls.reinvite_not_reached(
         db.session, staff_id=current_user.staff_id, now=now_utc(), municipality=municipality()
     )
-    db.session.commit()
     flash(_("%(n)s ikke-truffede borgere er indkaldt igen.", n=len(made)), "success")
     return redirect(url_for("callin.phone_list"))

@@ -3,66 +3,62 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...db import db
-from ...models import Caseworker, Role
+from ...models import Role
 from ...services.callin import CallinError
-from ...services.callin.desk import finish, queue_for
-from ...services.callin.history import record_seen
+from ...services.callin.desk import finish
+from ...services.callin.list_pages import queue_page
 from ...services.clock import now_utc, today_local
-from ..access import writes_audit
+from ...services.errors import NotFound
 from ..callin.messages import message
 from . import bp
 
 
-def _caseworker() -> Caseworker:
-    caseworker_id = current_user.caseworker_id
+def _caseworker_id() -> int:
+    """Whose queue: the caseworker's own; a manager (or admin) names one in ``caseworker``."""
+    caseworker_id: int | None = current_user.caseworker_id
     if current_user.role != Role.caseworker:
         caseworker_id = request.values.get("caseworker", type=int) or caseworker_id
-    caseworker = db.session.get(Caseworker, caseworker_id) if caseworker_id else None
-    if caseworker is None:
+    if not caseworker_id:
         abort(404)
-    return caseworker
+    return caseworker_id
 
 
 @bp.route("/koe")
-@writes_audit
-def queue():  # type: ignore[no-untyped-def]
-    caseworker = _caseworker()
-    views = queue_for(db.session, caseworker.id, today_local())
-    record_seen(
-        db.session,
-        current_user.staff_id,
-        "callin_queue_view",
-        [v.current.citizen_id for v in views if v.current],
-        object_type="caseworker_queue",
-        object_id=caseworker.id,
-    )
-    db.session.commit()
-    return render_template("caseworker/queue.html", caseworker=caseworker, views=views)
+def queue() -> ResponseReturnValue:
+    try:
+        page = queue_page(
+            db.session, _caseworker_id(), staff_id=current_user.staff_id, today=today_local()
+        )
+    except NotFound:
+        abort(404)
+    return render_template("caseworker/queue.html", caseworker=page.caseworker, views=page.views)
 
 
 @bp.route("/koe/<int:invitation_id>/faerdig", methods=["POST"])
-def queue_done(invitation_id: int):  # type: ignore[no-untyped-def]
-    caseworker = _caseworker()
+def queue_done(invitation_id: int) -> ResponseReturnValue:
+    caseworker_id = _caseworker_id()
     try:
         nxt = finish(
             db.session,
             invitation_id,
             now=now_utc(),
             staff_id=current_user.staff_id,
-            caseworker_id=caseworker.id,
+            caseworker_id=caseworker_id,
         )
+    except NotFound:
+        abort(404)
     except CallinError as err:
-        db.session.rollback()
         flash(message(err), "error")
     else:
         text = _("Samtalen er registreret som afholdt.")
         if nxt is not None:
             text += " " + _("Din næste borger er %(name)s.", name=nxt.invitation.citizen.name)
-        db.session.commit()
         flash(text, "success")
-    args = {} if current_user.role == Role.caseworker else {"caseworker": caseworker.id}
-    return redirect(url_for("caseworker.queue", **args))
+    if current_user.role == Role.caseworker:
+        return redirect(url_for("caseworker.queue"))
+    return redirect(url_for("caseworker.queue", caseworker=caseworker_id))

@@ -3,34 +3,31 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ...db import db
 from ...extensions import settings
-from ...models import Caseworker, Role
+from ...models import Role
 from ...services.clock import today_local
-from ...services.timeliness import weekly_list
+from ...services.errors import NotFound
+from ...services.timeliness import Forbidden, weekly_page
 from . import bp
 
 
 @bp.route("/")
-def home():  # type: ignore[no-untyped-def]
-    session = db.session
-    caseworker_id = current_user.caseworker_id
-    if current_user.role != Role.caseworker or request.args.get("caseworker"):
-        caseworker_id = request.args.get("caseworker", type=int) or caseworker_id
-    caseworker = session.get(Caseworker, caseworker_id) if caseworker_id else None
-    if caseworker is None:
+def home() -> ResponseReturnValue:
+    try:
+        page = weekly_page(
+            db.session,
+            settings().rules,
+            today_local(),
+            asked_id=request.args.get("caseworker", type=int),
+            own_id=current_user.caseworker_id,
+            own_only=current_user.role == Role.caseworker,
+        )
+    except NotFound:
         abort(404)
-    if current_user.role == Role.caseworker and caseworker.id != current_user.caseworker_id:
+    except Forbidden:
         abort(403)
-    today = today_local()
-    rule_cfg = settings().rules
-    weekly = weekly_list(
-        session,
-        today,
-        caseworker_id=caseworker.id,
-        due_soon_days=rule_cfg.due_soon_days,
-        lookback_days=rule_cfg.overdue_lookback_days,
-    )
-    return render_template("caseworker/home.html", caseworker=caseworker, weekly=weekly)
+    return render_template("caseworker/home.html", caseworker=page.caseworker, weekly=page.weekly)

@@ -3,281 +3,222 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields import SelectChoice
 
-from ...database import begin_write
 from ...db import db
 from ...extensions import settings
-from ...models import ActorKind, Booking, BookingState, Citizen, Obligation, ObligationState
-from ...services import audit, booking_mail, reservations
-from ...services.citizen_view import citizen_overview
-from ...services.clock import now_utc, zone
-from ...services.slot_search import (
-    allowed_channels,
-    bookable_slots,
-    self_booking_until,
-    weeks_with_slots,
-)
+from ...services import citizen_view, reservations
+from ...services.errors import NotFound
+from ...services.slot_search import SlotOption
 from . import bp
 from .forms import CHANNEL_LABELS, CancelForm, ChooseSlotForm, FilterForm
+from .messages import cutoff_message, message
 
 
-def _citizen() -> Citizen:
-    citizen = db.session.get(Citizen, current_user.citizen_id)
-    if citizen is None:
-        abort(404)
-    return citizen
-
-
-def _own_obligation(obligation_id: int) -> Obligation:
-    ob = db.session.get(Obligation, obligation_id)
-    if ob is None or ob.citizen_id != current_user.citizen_id:
-        abort(404)
-    return ob
-
-
-def _own_booking(booking_id: int) -> Booking:
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or booking.citizen_id != current_user.citizen_id:
-        abort(404)
-    return booking
-
-
-def _viewed(action: str, citizen_id: int, object_type: str | None = None, oid: int | None = None):  # type: ignore[no-untyped-def]
-    """Audit a view in its own short write transaction (``BEGIN IMMEDIATE`` on SQLite: a read
-    transaction upgraded to a write could fail when another writer came in between)."""
-    begin_write(db.session)
-    audit.record(
-        db.session,
-        actor_kind=ActorKind.citizen,
-        actor_id=citizen_id,
-        action=action,
-        citizen_id=citizen_id,
-        object_type=object_type,
-        object_id=oid,
-    )
-    db.session.commit()
-
-
-def error_message(code: str) -> str:
-    hours = reservations.cutoff_hours(settings())
-    return {
-        "slot_taken": _("Tiden er lige blevet taget. Vælg en anden tid."),
-        "not_bookable": _("Den valgte tid kan ikke bookes. Vælg en af de viste tider."),
-        "already_booked": _("Du har allerede booket en tid til denne samtale."),
-        "cutoff_passed": _(
-            "Tiden kan ikke flyttes eller aflyses her, når der er mindre end %(hours)s timer "
-            "til samtalen. Ring til jobcentret.",
-            hours=hours,
-        ),
-        "deadline_passed": _(
-            "Fristen for selv at booke er overskredet. Jobcentret booker en tid til dig og "
-            "sender den i Digital Post."
-        ),
-        "not_found": _("Vi kunne ikke finde bookingen."),
-    }.get(code, _("Det lykkedes ikke. Prøv igen."))
+def _citizen_id() -> int:
+    citizen_id: int = current_user.citizen_id
+    return citizen_id
 
 
 @bp.route("/")
-def home():  # type: ignore[no-untyped-def]
-    citizen = _citizen()
-    overview = citizen_overview(db.session, citizen, settings())
-    _viewed("citizen_viewed_own", citizen.id)
+def home() -> ResponseReturnValue:
+    try:
+        page = citizen_view.home_page(db.session, _citizen_id(), settings())
+    except NotFound:
+        abort(404)
     return render_template(
         "citizen/home.html",
-        citizen=citizen,
-        overview=overview,
+        citizen=page.citizen,
+        overview=page.overview,
         channel_labels=CHANNEL_LABELS,
     )
 
 
-def _filters(citizen: Citizen, ob: Obligation, until: date, today: date):  # type: ignore[no-untyped-def]
+def _short(day: date) -> str:
+    return str(format_date(day, "d. MMMM"))
+
+
+def _filters(page: citizen_view.ChoosePage) -> FilterForm:
     form = FilterForm(formdata=request.args)
-    channels = allowed_channels(ob, citizen)
     form.kanal.choices = [SelectChoice("", _("Alle"))] + [
-        SelectChoice(c, str(CHANNEL_LABELS[c])) for c in channels
+        SelectChoice(c, str(CHANNEL_LABELS[c])) for c in page.channels
     ]
-    weeks = weeks_with_slots(db.session, citizen, ob, until=until, today=today)
     form.uge.choices = [SelectChoice("", _("Alle uger"))] + [
         SelectChoice(
             monday.isoformat(),
             _("Uge %(n)s (fra %(date)s)", n=monday.isocalendar()[1], date=_short(monday)),
         )
-        for monday in weeks
+        for monday in page.weeks
     ]
-    channel = request.args.get("kanal") or None
-    week: date | None = None
-    errors = []
-    if channel is not None and channel not in channels:
-        errors.append(_("Vælg en af de viste fremmødeformer."))
-        channel = None
+    codes = {problem.code for problem in page.problems}
+    if "unknown_channel" in codes:
         form.kanal.data = ""
-    raw_week = request.args.get("uge") or ""
-    if raw_week:
-        try:
-            week = date.fromisoformat(raw_week)
-            week -= timedelta(days=week.weekday())
-        except ValueError:
-            errors.append(_("Vælg en af de viste uger."))
-            form.uge.data = ""
-    return form, channel, week, errors
+    if "unknown_week" in codes:
+        form.uge.data = ""
+    return form
 
 
-def _short(day: date) -> str:
-    from flask_babel import format_date
+def _filter_args() -> tuple[str | None, str | None]:
+    """The filters in the query string: channel and week (raw; the service checks them)."""
+    return request.args.get("kanal"), request.args.get("uge")
 
-    return format_date(day, "d. MMMM")
 
-
-def _choose_page(  # type: ignore[no-untyped-def]
-    ob: Obligation,
+def _render_choose(
+    page: citizen_view.ChoosePage,
     *,
-    booking: Booking | None = None,
     form: ChooseSlotForm | None = None,
     problem: str | None = None,
-    alternatives: list | None = None,  # type: ignore[type-arg]
+    alternatives: Sequence[SlotOption] = (),
     status: int = 200,
-):
-    citizen = ob.citizen
-    now = now_utc()
-    today = now.astimezone(zone()).date()
-    until = self_booking_until(ob, settings())
-    filters, channel, week, filter_errors = _filters(citizen, ob, until, today)
-    shown = settings().booking.slots_shown
-    options = bookable_slots(
-        db.session,
-        citizen,
-        ob,
-        until=until,
-        today=today,
-        channel=channel,
-        week=week,
-        ignore_booking_id=booking.id if booking else None,
-        limit=shown + 1,
-    )
-    if booking is not None:
-        options = [o for o in options if o.slot_id != booking.slot_id]
-    more = len(options) > shown
-    options = options[:shown]
-    days: dict[date, list] = {}  # type: ignore[type-arg]
-    for option in options:
-        days.setdefault(option.local_day, []).append(option)
+) -> ResponseReturnValue:
     form = form or ChooseSlotForm()
     form.request_key.data = secrets.token_urlsafe(24)
+    booking = page.booking
     action = (
         url_for("citizen.rebook", booking_id=booking.id)
         if booking
-        else url_for("citizen.book", obligation_id=ob.id)
+        else url_for("citizen.book", obligation_id=page.obligation.id)
     )
     return (
         render_template(
             "citizen/choose.html",
-            ob=ob,
+            ob=page.obligation,
             booking=booking,
-            until=until,
-            today=today,
-            filters=filters,
-            filter_errors=filter_errors,
+            until=page.until,
+            today=page.today,
+            filters=_filters(page),
+            filter_errors=[message(p) for p in page.problems],
             form=form,
-            days=days,
-            more=more,
-            shown=shown,
+            days=page.days,
+            more=page.more,
+            shown=page.shown,
             action=action,
             problem=problem,
-            alternatives=alternatives or [],
+            alternatives=list(alternatives),
             channel_labels=CHANNEL_LABELS,
-            deadline_passed=until < today,
+            deadline_passed=page.deadline_passed,
         ),
         status,
     )
 
 
 @bp.route("/samtale/<int:obligation_id>")
-def choose(obligation_id: int):  # type: ignore[no-untyped-def]
-    ob = _own_obligation(obligation_id)
-    if ob.state == ObligationState.booked:
-        live = db.session.scalar(
-            select(Booking).where(
-                Booking.obligation_id == ob.id, Booking.state == BookingState.booked
-            )
+def choose(obligation_id: int) -> ResponseReturnValue:
+    channel, week = _filter_args()
+    try:
+        page = citizen_view.open_choose_page(
+            db.session, _citizen_id(), obligation_id, settings(), channel=channel, week=week
         )
-        if live is not None:
-            return redirect(url_for("citizen.booking", booking_id=live.id))
-    _viewed("citizen_viewed_slots", ob.citizen_id, "obligation", ob.id)
-    return _choose_page(ob)
+    except NotFound:
+        abort(404)
+    if isinstance(page, citizen_view.AlreadyBooked):
+        return redirect(url_for("citizen.booking", booking_id=page.booking_id))
+    return _render_choose(page)
 
 
-def _submit(ob: Obligation, booking: Booking | None):  # type: ignore[no-untyped-def]
+def _page_again(obligation_id: int | None, booking_id: int | None) -> citizen_view.ChoosePage:
+    """The free times (again, after a choice that was not booked; or to move a booking)."""
+    channel, week = _filter_args()
+    try:
+        if booking_id is not None:
+            return citizen_view.rebook_page(
+                db.session, _citizen_id(), booking_id, settings(), channel=channel, week=week
+            )
+        assert obligation_id is not None
+        return citizen_view.choose_page(
+            db.session, _citizen_id(), obligation_id, settings(), channel=channel, week=week
+        )
+    except NotFound:
+        abort(404)
+
+
+def _submit(obligation_id: int | None, booking_id: int | None) -> ResponseReturnValue:
+    """Book (``obligation_id``) or move (``booking_id``) to the time chosen in the form."""
     form = ChooseSlotForm()
     if not form.validate_on_submit():
         problem = next(iter(form.slot.errors), None) or _("Formularen kunne ikke læses.")
-        return _choose_page(ob, booking=booking, form=form, problem=problem, status=422)
-    common = dict(
-        citizen_id=current_user.citizen_id,
-        slot_id=int(form.slot.data),
-        request_key=form.request_key.data or None,
-        settings=settings(),
-    )
+        return _render_choose(
+            _page_again(obligation_id, booking_id), form=form, problem=problem, status=422
+        )
+    slot_id = int(form.slot.data or 0)
+    request_key = form.request_key.data or None
     try:
-        if booking is None:
-            outcome = reservations.book(db.session, obligation_id=ob.id, **common)
+        if booking_id is None:
+            assert obligation_id is not None
+            outcome = reservations.book(
+                db.session,
+                citizen_id=_citizen_id(),
+                obligation_id=obligation_id,
+                slot_id=slot_id,
+                request_key=request_key,
+                settings=settings(),
+            )
         else:
-            outcome = reservations.rebook(db.session, booking_id=booking.id, **common)
+            outcome = reservations.rebook(
+                db.session,
+                citizen_id=_citizen_id(),
+                booking_id=booking_id,
+                slot_id=slot_id,
+                request_key=request_key,
+                settings=settings(),
+            )
     except reservations.ReservationError as exc:
         if exc.code == "not_found":
             abort(404)
         if exc.code == "already_booked":
-            flash(error_message(exc.code), "info")
+            flash(message(exc), "info")
             return redirect(url_for("citizen.home"))
-        if exc.code in ("cutoff_passed", "deadline_passed") and booking is not None:
-            flash(error_message(exc.code), "error")
-            return redirect(url_for("citizen.booking", booking_id=booking.id))
+        if exc.code in ("cutoff_passed", "deadline_passed") and booking_id is not None:
+            flash(message(exc), "error")
+            return redirect(url_for("citizen.booking", booking_id=booking_id))
         form.slot.data = ""
-        status = 409 if exc.code == "slot_taken" else 422
-        return _choose_page(
-            ob,
-            booking=booking,
+        return _render_choose(
+            _page_again(obligation_id, booking_id),
             form=form,
-            problem=error_message(exc.code),
+            problem=message(exc),
             alternatives=exc.alternatives,
-            status=status,
+            status=409 if exc.code == "slot_taken" else 422,
         )
-    shown = "flyttet" if booking is not None else "booket"
+    shown = "flyttet" if booking_id is not None else "booket"
     return redirect(url_for("citizen.booking", booking_id=outcome.booking.id, vist=shown))
 
 
 @bp.route("/samtale/<int:obligation_id>/book", methods=["POST"])
-def book(obligation_id: int):  # type: ignore[no-untyped-def]
-    return _submit(_own_obligation(obligation_id), None)
+def book(obligation_id: int) -> ResponseReturnValue:
+    return _submit(obligation_id, None)
 
 
 @bp.route("/booking/<int:booking_id>")
-def booking(booking_id: int):  # type: ignore[no-untyped-def]
-    item = _own_booking(booking_id)
-    _viewed("citizen_viewed_booking", item.citizen_id, "booking", item.id)
+def booking(booking_id: int) -> ResponseReturnValue:
+    try:
+        page = citizen_view.booking_page(db.session, _citizen_id(), booking_id, settings())
+    except NotFound:
+        abort(404)
     return render_template(
         "citizen/booking.html",
-        booking=item,
+        booking=page.booking,
         shown=request.args.get("vist"),
-        changeable=reservations.changeable(item, settings()),
-        place=booking_mail.place_text(item),
-        ends_at=item.slot.starts_at + timedelta(minutes=item.slot.minutes),
+        changeable=page.changeable,
+        ends_at=page.ends_at,
         channel_labels=CHANNEL_LABELS,
-        cutoff_hours=reservations.cutoff_hours(settings()),
+        cutoff_hours=page.cutoff_hours,
     )
 
 
 @bp.route("/booking/<int:booking_id>/kalender.ics")
-def calendar_file(booking_id: int):  # type: ignore[no-untyped-def]
-    item = _own_booking(booking_id)
-    method = "CANCEL" if item.state == BookingState.cancelled else "PUBLISH"
-    text = booking_mail.booking_ics(item, settings(), method)
+def calendar_file(booking_id: int) -> ResponseReturnValue:
+    try:
+        text = citizen_view.calendar_file(db.session, _citizen_id(), booking_id, settings())
+    except NotFound:
+        abort(404)
     return current_app.response_class(
         text,
         mimetype="text/calendar",
@@ -289,48 +230,53 @@ def calendar_file(booking_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/booking/<int:booking_id>/flyt", methods=["GET", "POST"])
-def rebook(booking_id: int):  # type: ignore[no-untyped-def]
-    item = _own_booking(booking_id)
-    if item.obligation is None or item.state != BookingState.booked:
-        abort(404)
+def rebook(booking_id: int) -> ResponseReturnValue:
     if request.method == "POST":
-        return _submit(item.obligation, item)
-    if not reservations.changeable(item, settings()):
-        flash(error_message("cutoff_passed"), "error")
-        return redirect(url_for("citizen.booking", booking_id=item.id))
-    return _choose_page(item.obligation, booking=item)
+        return _submit(None, booking_id)
+    page = _page_again(None, booking_id)
+    if not page.changeable:
+        flash(cutoff_message(page.cutoff_hours), "error")
+        return redirect(url_for("citizen.booking", booking_id=booking_id))
+    return _render_choose(page)
 
 
 @bp.route("/booking/<int:booking_id>/aflys", methods=["GET", "POST"])
-def cancel(booking_id: int):  # type: ignore[no-untyped-def]
-    item = _own_booking(booking_id)
+def cancel(booking_id: int) -> ResponseReturnValue:
     form = CancelForm()
-    if item.state == BookingState.cancelled:
-        flash(_("Samtalen er aflyst."), "info")
-        return redirect(url_for("citizen.home"))
-    if not reservations.changeable(item, settings()):
-        flash(error_message("cutoff_passed"), "error")
-        return redirect(url_for("citizen.booking", booking_id=item.id))
     if form.validate_on_submit():
         try:
-            reservations.cancel(
-                db.session,
-                citizen_id=current_user.citizen_id,
-                booking_id=item.id,
-                settings=settings(),
+            outcome = reservations.cancel(
+                db.session, citizen_id=_citizen_id(), booking_id=booking_id, settings=settings()
             )
         except reservations.ReservationError as exc:
-            flash(error_message(exc.code), "error")
-            return redirect(url_for("citizen.booking", booking_id=item.id))
-        flash(
-            _("Din samtale er aflyst. Du skal stadig have en samtale: book en ny tid nedenfor."),
-            "info",
-        )
+            if exc.code == "not_found":
+                abort(404)
+            flash(message(exc), "error")
+            return redirect(url_for("citizen.booking", booking_id=booking_id))
+        if outcome.replayed:
+            flash(_("Samtalen er aflyst."), "info")
+        else:
+            flash(
+                _(
+                    "Din samtale er aflyst. Du skal stadig have en samtale: book en ny tid "
+                    "nedenfor."
+                ),
+                "info",
+            )
         return redirect(url_for("citizen.home"))
+    try:
+        page = citizen_view.cancel_page(db.session, _citizen_id(), booking_id, settings())
+    except NotFound:
+        abort(404)
+    if page.cancelled:
+        flash(_("Samtalen er aflyst."), "info")
+        return redirect(url_for("citizen.home"))
+    if not page.changeable:
+        flash(cutoff_message(page.cutoff_hours), "error")
+        return redirect(url_for("citizen.booking", booking_id=booking_id))
     return render_template(
         "citizen/cancel.html",
-        booking=item,
+        booking=page.booking,
         form=form,
-        place=booking_mail.place_text(item),
         channel_labels=CHANNEL_LABELS,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,14 +11,13 @@ from ...db import db
 from ...extensions import settings
 from ...services.citizens import find_by_cpr
 from ...services.security import CprError
-from ..access import writes_audit
 from . import bp
 from .forms import CprSearchForm
+from .messages import message
 
 
 @bp.route("/", methods=["GET", "POST"])
-@writes_audit
-def search():  # type: ignore[no-untyped-def]
+def search() -> ResponseReturnValue:
     form = CprSearchForm()
     citizen, error, status = None, None, 200
     if request.method == "POST":
@@ -31,9 +31,8 @@ def search():  # type: ignore[no-untyped-def]
                     viewer_id=current_user.staff_id,
                 )
             except CprError as exc:
-                error = exc.message_da
+                error = message(exc)
             else:
-                db.session.commit()
                 status = 200 if citizen else 404
                 if citizen is None:
                     error = _("Der findes ingen borger med det CPR-nummer.")

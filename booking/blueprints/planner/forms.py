@@ -3,7 +3,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 WEEKDAYS = [
     SelectChoice(0, _l("Mandag")),
@@ -46,9 +53,7 @@ class ClosureForm(FlaskForm):
         validators=[DataRequired(_l("Skriv en årsag, fx sommerferie.")), Length(max=200)],
     )
 
-    def validate_end_date(self, field):  # type: ignore[no-untyped-def]
-        from wtforms.validators import ValidationError
-
+    def validate_end_date(self, field: DateField) -> None:
         if self.start_date.data and field.data and field.data < self.start_date.data:
             raise ValidationError(_l("Sidste lukkedag kan ikke ligge før den første."))
 
@@ -58,4 +63,6 @@ class ClosureImportForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    meeting_id = SelectField(_l("Flyt til møde"), coerce=int)
+    """The meeting chosen for a case; the service checks that it is an upcoming one."""
+
+    meeting_id = IntegerField(_l("Flyt til møde"), validators=[InputRequired()])

@@ -2,89 +2,84 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from ...database import begin_write
 from ...db import db
 from ...extensions import settings
 from ...models import RehabScenario
-from ...services.calendar_days import week_monday
 from ...services.clock import today_local
+from ...services.errors import NotFound
 from ...services.rehab import export, scenarios
 from ...tasks import project_scenario_task
 from . import bp
+from .messages import field_messages
 
-DEFAULTS = {
+# the form's first suggestion (the lead time comes from the settings, the inflow from history)
+SUGGESTED = {
     "meetings_per_week": "2",
     "places_per_meeting": "5",
-    "lead_days": "14",
     "weeks": "26",
     "closed_weeks": "",
 }
+FIELDS = (
+    "name",
+    "meetings_per_week",
+    "places_per_meeting",
+    "lead_days",
+    "inflow_per_week",
+    "weeks",
+    "closed_weeks",
+)
 
 
-def _form_defaults() -> dict[str, str]:
-    values = dict(DEFAULTS)
-    values["lead_days"] = str(settings().rehab.lead_days)
-    values["inflow_per_week"] = str(scenarios.inflow_from_history(db.session, today_local()))
-    return values
-
-
-@bp.route("/scenarier", methods=["GET", "POST"])
-def scenario_list():  # type: ignore[no-untyped-def]
-    values, errors, status = _form_defaults(), {}, 200
-    if request.method == "POST":
-        values = {k: request.form.get(k, "") for k in (*DEFAULTS, "inflow_per_week", "name")}
-        session = db.session
-        begin_write(session)
-        try:
-            rehab_cfg = settings().rehab
-            params = scenarios.parse_params(
-                request.form,
-                start=week_monday(today_local()) + timedelta(weeks=1),
-                seed=int(rehab_cfg.projection_seed),
-                runs=int(rehab_cfg.projection_runs),
-            )
-            scenario = scenarios.create(
-                session, request.form.get("name", ""), params, staff_id=current_user.staff_id
-            )
-        except scenarios.ScenarioError as exc:
-            session.rollback()
-            errors, status = exc.errors, 422
-        else:
-            session.commit()
-            project_scenario_task(scenario.id)
-            flash(
-                _("Scenariet \u201d%(name)s\u201d er oprettet og beregnes.", name=scenario.name),
-                "info",
-            )
-            return redirect(url_for("planner.scenario_list"))
-    items = scenarios.listing(db.session)
+def _page(
+    values: dict[str, str] | None = None, errors: dict[str, str] | None = None, status: int = 200
+) -> ResponseReturnValue:
+    page = scenarios.scenario_page(db.session, today_local())
+    if values is None:
+        values = {
+            **SUGGESTED,
+            "lead_days": str(settings().rehab.lead_days),
+            "inflow_per_week": str(page.suggested_inflow),
+        }
     return render_template(
-        "planner/scenarios.html", scenarios=items, values=values, errors=errors
+        "planner/scenarios.html", scenarios=page.scenarios, values=values, errors=errors or {}
     ), status
 
 
+@bp.route("/scenarier", methods=["GET", "POST"])
+def scenario_list() -> ResponseReturnValue:
+    if request.method != "POST":
+        return _page()
+    form = request.form.to_dict()
+    try:
+        scenario = scenarios.new_scenario(
+            db.session,
+            form,
+            rehab=settings().rehab,
+            staff_id=current_user.staff_id,
+            today=today_local(),
+        )
+    except scenarios.ScenarioError as err:
+        return _page({k: form.get(k, "") for k in FIELDS}, field_messages(err), 422)
+    # committed: the worker (or the inline queue in tests) can read the scenario now
+    project_scenario_task(scenario.id)
+    flash(_("Scenariet \u201d%(name)s\u201d er oprettet og beregnes.", name=scenario.name), "info")
+    return redirect(url_for("planner.scenario_list"))
+
+
 def _chosen() -> list[RehabScenario]:
-    ids = request.args.getlist("id", type=int)
-    if not ids:
+    try:
+        return scenarios.chosen(db.session, request.args.getlist("id", type=int))
+    except NotFound:
         abort(404)
-    found = {
-        s.id: s for s in db.session.scalars(select(RehabScenario).where(RehabScenario.id.in_(ids)))
-    }
-    chosen = [found[i] for i in ids if i in found]
-    if len(chosen) != len(set(ids)):
-        abort(404)
-    return chosen
 
 
 @bp.route("/scenarier/sammenlign")
-def scenario_compare():  # type: ignore[no-untyped-def]
+def scenario_compare() -> ResponseReturnValue:
     chosen = _chosen()
     pending = [s for s in chosen if s.result is None]
     return render_template(
@@ -98,7 +93,7 @@ def scenario_compare():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/scenarier/sammenligning.csv")
-def scenario_csv():  # type: ignore[no-untyped-def]
+def scenario_csv() -> ResponseReturnValue:
     body = export.to_csv(_chosen())
     return Response(
         "\ufeff" + body,
@@ -108,7 +103,7 @@ def scenario_csv():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/scenarier/sammenligning.xlsx")
-def scenario_xlsx():  # type: ignore[no-untyped-def]
+def scenario_xlsx() -> ResponseReturnValue:
     return Response(
         export.to_xlsx(_chosen()),
         mimetype=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

@@ -8,6 +8,7 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...database import transaction
 from ...models import Caseworker, Role, StaffUser, Unit
 from .sessions import SessionPlan, invite, plan_session, preview
 from .settings import CallinSettings
@@ -17,35 +18,44 @@ DEMO_PLACE = "Jobcentret, fælles indkald, mødelokale 2"
 
 
 def add_demo_session(
-    session: Session, today: date, settings: CallinSettings, municipality: str = "Jobcentret"
+    session: Session, today: date, settings: CallinSettings, municipality: str
 ) -> int:
     """Plan 09:00–13:00 today (the demo caseworker plus two from the resource-programme
-    unit, 30 minutes a conversation) and invite the computed number. Returns how many."""
-    unit = session.scalar(select(Unit).where(Unit.code == DEMO_UNIT))
-    staff = session.scalar(select(StaffUser).where(StaffUser.role == Role.callin))
-    if unit is None:
-        return 0
-    pool = list(
-        session.scalars(
-            select(Caseworker).where(Caseworker.unit_id == unit.id).order_by(Caseworker.id)
+    unit, 30 minutes a conversation) and invite the computed number, in one transaction
+    (joins the caller's when there is one). Returns how many were invited."""
+    with transaction(session):
+        unit = session.scalar(select(Unit).where(Unit.code == DEMO_UNIT))
+        staff = session.scalar(select(StaffUser).where(StaffUser.role == Role.callin))
+        if unit is None:
+            return 0
+        pool = list(
+            session.scalars(
+                select(Caseworker).where(Caseworker.unit_id == unit.id).order_by(Caseworker.id)
+            )
+        )[:2]
+        own = session.scalar(
+            select(Caseworker)
+            .join(StaffUser, StaffUser.id == Caseworker.staff_user_id)
+            .where(StaffUser.username == "sagsbehandler")
         )
-    )[:2]
-    own = session.scalar(
-        select(Caseworker)
-        .join(StaffUser, StaffUser.id == Caseworker.staff_user_id)
-        .where(StaffUser.username == "sagsbehandler")
-    )
-    ids = tuple(cw.id for cw in ([own] if own else []) + pool)
-    gs = plan_session(
-        session,
-        SessionPlan(today, time(9), time(13), DEMO_PLACE, 30, ids, unit.id, 0.10),
-        staff_id=staff.id if staff else None,
-        today=today,
-    )
-    count = preview(session, gs, settings).sizing.count
-    if count == 0:
-        return 0
-    made = invite(
-        session, gs.id, count, settings, staff_id=gs.created_by_staff_id, municipality=municipality
-    )
-    return len(made)
+        ids = tuple(cw.id for cw in ([own] if own else []) + pool)
+        gs = plan_session(
+            session,
+            SessionPlan(
+                today, time(9), time(13), DEMO_PLACE, 30, ids, unit.id, settings.overflow_risk
+            ),
+            staff_id=staff.id if staff else None,
+            today=today,
+        ).group_session
+        count = preview(session, gs, settings).sizing.count
+        if count == 0:
+            return 0
+        made = invite(
+            session,
+            gs.id,
+            count,
+            settings,
+            staff_id=gs.created_by_staff_id,
+            municipality=municipality,
+        )
+        return len(made)

@@ -8,23 +8,27 @@ Race-free by the database, not by Python locks: every change takes the session r
 (``BEGIN IMMEDIATE`` on SQLite, ``SELECT … FOR UPDATE`` on PostgreSQL), so two desks checking in
 at once are serialised; the partial unique index ``uq_invitations_caseworker_busy`` (one citizen
 in progress per caseworker per session) is the last guard — a violation rolls back a savepoint
-and the next free caseworker is tried. The caller commits.
+and the next free caseworker is tried.
+
+:func:`check_in`, :func:`finish` and :func:`close_window` own their transaction: they commit,
+and a refusal (:class:`CallinError`) rolls everything back. :func:`assign_waiting` and the
+private helpers run in the caller's transaction. What the screens show is in :mod:`.board`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from ...database import transaction
 from ...models import (
     ActorKind,
     Caseworker,
     GroupSession,
-    GroupSessionCaseworker,
     Invitation,
     InvitationState,
     Obligation,
@@ -32,6 +36,7 @@ from ...models import (
 )
 from .. import audit
 from ..clock import zone
+from ..errors import NotFound
 from .errors import CallinError
 from .history import hold_conversation, register_attended, register_missed, release
 from .sessions import lock_session, session_day
@@ -53,11 +58,21 @@ class CheckIn:
     waiting_ahead: int = 0
 
 
-def _locked_invitation(session: Session, invitation_id: int) -> tuple[GroupSession, Invitation]:
-    session_id = session.scalar(select(Invitation.session_id).where(Invitation.id == invitation_id))
-    if session_id is None:
+def _locked_invitation(
+    session: Session, invitation_id: int, session_id: int | None = None
+) -> tuple[GroupSession, Invitation]:
+    """The invitation and its session, both locked. With ``session_id`` (the page the staff
+    member is on) that session must exist (else :class:`NotFound`) and hold the invitation
+    (else the code ``no_invitation``). Runs in the caller's transaction."""
+    owner = session.scalar(select(Invitation.session_id).where(Invitation.id == invitation_id))
+    if session_id is not None:
+        if session.get(GroupSession, session_id) is None:
+            raise NotFound("group_session")
+        if owner != session_id:
+            raise CallinError("no_invitation")
+    if owner is None:
         raise CallinError("no_invitation")
-    gs = lock_session(session, session_id)
+    gs = lock_session(session, owner)
     inv = session.scalar(
         select(Invitation)
         .where(Invitation.id == invitation_id)
@@ -75,39 +90,42 @@ def check_in(
     *,
     now: datetime,
     staff_id: int | None,
+    session_id: int | None = None,
 ) -> CheckIn:
-    """Register an arrival and hand the citizen to the next free caseworker (or the queue)."""
-    gs, inv = _locked_invitation(session, invitation_id)
-    if gs.state == SessionState.closed:
-        raise CallinError("session_closed")
-    if now.astimezone(zone()).date() < session_day(gs):
-        raise CallinError("too_early")
-    if inv.state != InvitationState.invited:
-        raise CallinError("not_invited_state", name=inv.citizen.name, state=inv.state.value)
-    inv.state = InvitationState.arrived
-    inv.arrived_at = now
-    if gs.state == SessionState.planned:
-        gs.state = SessionState.running
-    register_attended(inv.citizen, settings)
-    session.flush()
-    audit.record(
-        session,
-        actor_kind=ActorKind.staff,
-        actor_id=staff_id,
-        action="callin_checked_in",
-        citizen_id=inv.citizen_id,
-        object_type="invitation",
-        object_id=inv.id,
-    )
-    assign_waiting(session, gs, now)
-    if inv.state == InvitationState.in_progress:
-        return CheckIn(inv, session.get(Caseworker, inv.caseworker_id))
-    ahead = sum(
-        1
-        for other in _waiting(session, gs.id)
-        if (other.arrived_at, other.id) < (inv.arrived_at, inv.id)
-    )
-    return CheckIn(inv, None, ahead)
+    """Register an arrival and hand the citizen to the next free caseworker (or the queue);
+    commits. ``session_id``: the session the desk is working (see :func:`_locked_invitation`)."""
+    with transaction(session):
+        gs, inv = _locked_invitation(session, invitation_id, session_id)
+        if gs.state == SessionState.closed:
+            raise CallinError("session_closed")
+        if now.astimezone(zone()).date() < session_day(gs):
+            raise CallinError("too_early")
+        if inv.state != InvitationState.invited:
+            raise CallinError("not_invited_state", name=inv.citizen.name, state=inv.state.value)
+        inv.state = InvitationState.arrived
+        inv.arrived_at = now
+        if gs.state == SessionState.planned:
+            gs.state = SessionState.running
+        register_attended(inv.citizen, settings)
+        session.flush()
+        audit.record(
+            session,
+            actor_kind=ActorKind.staff,
+            actor_id=staff_id,
+            action="callin_checked_in",
+            citizen_id=inv.citizen_id,
+            object_type="invitation",
+            object_id=inv.id,
+        )
+        assign_waiting(session, gs, now)
+        if inv.state == InvitationState.in_progress:
+            return CheckIn(inv, session.get(Caseworker, inv.caseworker_id))
+        ahead = sum(
+            1
+            for other in _waiting(session, gs.id)
+            if (other.arrived_at, other.id) < (inv.arrived_at, inv.id)
+        )
+        return CheckIn(inv, None, ahead)
 
 
 def finish(
@@ -117,33 +135,39 @@ def finish(
     now: datetime,
     staff_id: int | None,
     caseworker_id: int | None = None,
+    session_id: int | None = None,
 ) -> Assignment | None:
     """The conversation is done: it is held (fulfilling the obligation), and the caseworker
-    takes the next waiting citizen. Returns that next assignment, if any.
+    takes the next waiting citizen. Returns that next assignment, if any; commits.
 
-    ``caseworker_id`` (from the caseworker's own screen) must be the one holding it.
+    ``caseworker_id`` (from the caseworker's own screen) must be an existing caseworker (else
+    :class:`NotFound`) and the one holding it. ``session_id``: see :func:`_locked_invitation`.
     """
-    gs, inv = _locked_invitation(session, invitation_id)
-    if inv.state != InvitationState.in_progress:
-        raise CallinError("not_in_progress", name=inv.citizen.name)
-    if caseworker_id is not None and inv.caseworker_id != caseworker_id:
-        raise CallinError("not_yours")
-    inv.state = InvitationState.served
-    inv.served_at = now
-    freed = inv.caseworker_id
-    session.flush()
-    hold_conversation(session, inv.citizen, now.astimezone(zone()).date())
-    audit.record(
-        session,
-        actor_kind=ActorKind.staff,
-        actor_id=staff_id,
-        action="callin_served",
-        citizen_id=inv.citizen_id,
-        object_type="invitation",
-        object_id=inv.id,
-        detail={"caseworker": freed},
-    )
-    return next((a for a in assign_waiting(session, gs, now) if a.caseworker.id == freed), None)
+    with transaction(session):
+        if caseworker_id is not None and session.get(Caseworker, caseworker_id) is None:
+            raise NotFound("caseworker")
+        gs, inv = _locked_invitation(session, invitation_id, session_id)
+        if inv.state != InvitationState.in_progress:
+            raise CallinError("not_in_progress", name=inv.citizen.name)
+        if caseworker_id is not None and inv.caseworker_id != caseworker_id:
+            raise CallinError("not_yours")
+        inv.state = InvitationState.served
+        inv.served_at = now
+        freed = inv.caseworker_id
+        session.flush()
+        hold_conversation(session, inv.citizen, now.astimezone(zone()).date())
+        audit.record(
+            session,
+            actor_kind=ActorKind.staff,
+            actor_id=staff_id,
+            action="callin_served",
+            citizen_id=inv.citizen_id,
+            object_type="invitation",
+            object_id=inv.id,
+            detail={"caseworker": freed},
+        )
+        assigned = assign_waiting(session, gs, now)
+        return next((a for a in assigned if a.caseworker.id == freed), None)
 
 
 def close_window(
@@ -156,44 +180,48 @@ def close_window(
     early: bool = False,
 ) -> list[Invitation]:
     """End of the window: everyone still only invited is a no-show. Before the window's end
-    only with ``early`` (the desk confirms closing early)."""
-    gs = lock_session(session, session_id)
-    if gs.state == SessionState.closed:
-        raise CallinError("session_closed")
-    if now.astimezone(zone()).date() < session_day(gs):
-        raise CallinError("too_early")
-    if now < gs.ends_at and not early:
-        raise CallinError("window_open")
-    missing = list(
-        session.scalars(
-            select(Invitation)
-            .options(joinedload(Invitation.citizen))
-            .where(Invitation.session_id == gs.id, Invitation.state == InvitationState.invited)
-            .with_for_update(of=Invitation)
+    only with ``early`` (the desk confirms closing early). Commits; a session that does not
+    exist is :class:`NotFound`."""
+    with transaction(session):
+        gs = lock_session(session, session_id, missing=NotFound("group_session"))
+        if gs.state == SessionState.closed:
+            raise CallinError("session_closed")
+        if now.astimezone(zone()).date() < session_day(gs):
+            raise CallinError("too_early")
+        if now < gs.ends_at and not early:
+            raise CallinError("window_open")
+        missing = list(
+            session.scalars(
+                select(Invitation)
+                .options(joinedload(Invitation.citizen))
+                .where(
+                    Invitation.session_id == gs.id, Invitation.state == InvitationState.invited
+                )
+                .with_for_update(of=Invitation)
+            )
         )
-    )
-    for inv in missing:
-        inv.state = InvitationState.no_show
-        register_missed(inv.citizen, settings)
-        if inv.obligation_id is not None:
-            release(session.get(Obligation, inv.obligation_id))
-        audit.record(
-            session,
-            actor_kind=ActorKind.staff,
-            actor_id=staff_id,
-            action="callin_no_show",
-            citizen_id=inv.citizen_id,
-            object_type="invitation",
-            object_id=inv.id,
-        )
-    gs.state = SessionState.closed
-    session.flush()
-    return missing
+        for inv in missing:
+            inv.state = InvitationState.no_show
+            register_missed(inv.citizen, settings)
+            if inv.obligation_id is not None:
+                release(session.get(Obligation, inv.obligation_id))
+            audit.record(
+                session,
+                actor_kind=ActorKind.staff,
+                actor_id=staff_id,
+                action="callin_no_show",
+                citizen_id=inv.citizen_id,
+                object_type="invitation",
+                object_id=inv.id,
+            )
+        gs.state = SessionState.closed
+        session.flush()
+        return missing
 
 
 def assign_waiting(session: Session, gs: GroupSession, now: datetime) -> list[Assignment]:
     """Hand waiting citizens (first arrived first) to free caseworkers (free longest first).
-    The caller holds the session lock."""
+    Runs in the caller's transaction (which holds the session lock)."""
     waiting = _waiting(session, gs.id)
     free = free_caseworkers(session, gs)
     done: list[Assignment] = []
@@ -203,7 +231,9 @@ def assign_waiting(session: Session, gs: GroupSession, now: datetime) -> list[As
         cw_id = _start(session, inv, free, now)
         if cw_id is None:
             break
-        done.append(Assignment(inv, session.get(Caseworker, cw_id)))  # type: ignore[arg-type]
+        caseworker = session.get(Caseworker, cw_id)
+        assert caseworker is not None  # a pool member (foreign key)
+        done.append(Assignment(inv, caseworker))
     return done
 
 
@@ -217,7 +247,7 @@ def free_caseworkers(session: Session, gs: GroupSession) -> list[int]:
     busy = {cw for cw, state, _ in rows if state == InvitationState.in_progress}
     last_done: dict[int, datetime] = {}
     for cw, state, served_at in rows:
-        if state == InvitationState.served and served_at is not None:
+        if cw is not None and state == InvitationState.served and served_at is not None:
             last_done[cw] = max(served_at, last_done.get(cw, served_at))
     pool = sorted(m.caseworker_id for m in gs.pool)
     free = [cw for cw in pool if cw not in busy]
@@ -225,7 +255,8 @@ def free_caseworkers(session: Session, gs: GroupSession) -> list[int]:
 
 
 def _start(session: Session, inv: Invitation, free: list[int], now: datetime) -> int | None:
-    """Give ``inv`` to the first caseworker in ``free`` the database accepts."""
+    """Give ``inv`` to the first caseworker in ``free`` the database accepts (a savepoint
+    each). Runs in the caller's transaction."""
     for cw_id in list(free):
         free.remove(cw_id)
         try:
@@ -252,82 +283,3 @@ def _waiting(session: Session, session_id: int) -> list[Invitation]:
             .with_for_update()
         )
     )
-
-
-@dataclass
-class PoolLine:
-    caseworker: Caseworker
-    current: Invitation | None
-    served: int
-
-
-@dataclass
-class Board:
-    session: GroupSession
-    invited: list[Invitation] = field(default_factory=list)
-    waiting: list[Invitation] = field(default_factory=list)
-    in_progress: list[Invitation] = field(default_factory=list)
-    served: list[Invitation] = field(default_factory=list)
-    no_show: list[Invitation] = field(default_factory=list)
-    pool: list[PoolLine] = field(default_factory=list)
-
-
-def board(session: Session, gs: GroupSession, *, name_filter: str = "") -> Board:
-    """What the desk shows: invitees by state and each pool member's current citizen."""
-    result = Board(gs)
-    invitations = session.scalars(
-        select(Invitation)
-        .options(joinedload(Invitation.citizen))
-        .where(Invitation.session_id == gs.id)
-        .order_by(Invitation.arrived_at, Invitation.id)
-    ).all()
-    needle = name_filter.strip().lower()
-    current: dict[int, Invitation] = {}
-    served: dict[int, int] = {}
-    for inv in invitations:
-        if inv.state == InvitationState.invited:
-            if not needle or needle in inv.citizen.name.lower():
-                result.invited.append(inv)
-        elif inv.state == InvitationState.arrived:
-            result.waiting.append(inv)
-        elif inv.state == InvitationState.in_progress:
-            result.in_progress.append(inv)
-            current[inv.caseworker_id or 0] = inv
-        elif inv.state == InvitationState.served:
-            result.served.append(inv)
-            served[inv.caseworker_id or 0] = served.get(inv.caseworker_id or 0, 0) + 1
-        elif inv.state == InvitationState.no_show:
-            result.no_show.append(inv)
-    result.invited.sort(key=lambda i: i.citizen.name)
-    for member in sorted(gs.pool, key=lambda m: m.caseworker.name):
-        cw = member.caseworker
-        result.pool.append(PoolLine(cw, current.get(cw.id), served.get(cw.id, 0)))
-    return result
-
-
-@dataclass
-class QueueView:
-    session: GroupSession
-    current: Invitation | None
-    waiting: int
-    served_by_me: int
-
-
-def queue_for(session: Session, caseworker_id: int, day: date) -> list[QueueView]:
-    """The caseworker's own screen: today's sessions they serve, whom they talk to now."""
-    rows = []
-    sessions = session.scalars(
-        select(GroupSession)
-        .join(GroupSessionCaseworker, GroupSessionCaseworker.session_id == GroupSession.id)
-        .where(GroupSessionCaseworker.caseworker_id == caseworker_id)
-        .order_by(GroupSession.starts_at)
-    )
-    for gs in sessions:
-        if session_day(gs) != day:
-            continue
-        mine = [i for i in gs.invitations if i.caseworker_id == caseworker_id]
-        current = next((i for i in mine if i.state == InvitationState.in_progress), None)
-        waiting = sum(1 for i in gs.invitations if i.state == InvitationState.arrived)
-        served = sum(1 for i in mine if i.state == InvitationState.served)
-        rows.append(QueueView(gs, current, waiting, served))
-    return rows

@@ -4,6 +4,9 @@ Arrival or no-show updates ``attended_count`` / ``missed_count`` and re-estimate
 probability (Beta prior, :func:`booking.services.attendance.estimate_show_probability`); a
 finished conversation becomes a :class:`HeldConversation` and fulfils the obligation through
 :func:`booking.services.obligations.refresh_citizen`.
+
+Every function here changes objects or adds rows and runs in the caller's transaction; none
+commits.
 """
 
 from __future__ import annotations
@@ -49,7 +52,8 @@ def register_missed(citizen: Citizen, settings: CallinSettings) -> float:
 
 
 def hold_conversation(session: Session, citizen: Citizen, day: date) -> HeldConversation:
-    """Record an in-person conversation held on ``day`` and refresh the obligations."""
+    """Record an in-person conversation held on ``day`` and refresh the obligations.
+    Runs in the caller's transaction."""
     held = HeldConversation(citizen_id=citizen.id, held_on=day, channel=Channel.in_person)
     session.add(held)
     session.flush()
@@ -78,7 +82,8 @@ def record_seen(
     object_type: str,
     object_id: int | None,
 ) -> None:
-    """Audit a view: one entry per citizen shown (who saw which citizen, where)."""
+    """Audit a view: one entry per citizen shown (who saw which citizen, where). Runs in the
+    caller's transaction."""
     for citizen_id in dict.fromkeys(citizen_ids):
         audit.record(
             session,

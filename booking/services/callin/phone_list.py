@@ -4,6 +4,9 @@ Staff phone each no-show and record the outcome. A citizen *not reached* is invi
 the first planned session before their deadline that still has room under its overflow risk;
 a *new time agreed* invites them to the session the staff member chose with the citizen.
 A no-show stays on the list until reached, re-invited or given a new time.
+
+:func:`record_call` and :func:`reinvite_not_reached` own their transaction (they commit; a
+refusal rolls everything back); the rest only reads.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from solver.sizing import overflow_risk
 
-from ...database import begin_write
+from ...database import transaction
 from ...models import (
     CallOutcome,
     Citizen,
@@ -128,49 +131,50 @@ def record_call(
     now: datetime,
     note: str | None = None,
     target_session_id: int | None = None,
-    municipality: str = "Jobcentret",
+    municipality: str,
 ) -> CallResult:
-    """Record one call; re-invite when not reached or when a new time was agreed."""
-    begin_write(session)
-    inv = session.get(Invitation, invitation_id)
-    if inv is None:
-        raise CallinError("no_invitation")
-    if inv.state != InvitationState.no_show:
-        raise CallinError("not_no_show")
-    target: GroupSession | None = None
-    if outcome == CallOutcome.new_time:
-        if target_session_id is None:
-            raise CallinError("session_required")
-        target = lock_session(session, target_session_id)
-        if target.state == SessionState.closed or target.ends_at <= now:
-            raise CallinError("session_closed")
-        if _already_invited(session, target.id, inv.citizen_id):
-            raise CallinError("already_invited", name=inv.citizen.name)
-    deadline = deadline_of(session, inv)
-    if outcome == CallOutcome.not_reached:
-        target = next_session_with_room(session, inv.citizen, deadline, now)
-        if target is not None:
-            target = lock_session(session, target.id)
-    call = PhoneCall(
-        invitation_id=inv.id,
-        staff_user_id=staff_id,
-        outcome=outcome,
-        note=(note or "").strip()[:2000] or None,
-        called_at=now,
-    )
-    session.add(call)
-    session.flush()
-    reinvitation = None
-    if target is not None:
-        reinvitation = invite_citizen(
-            session,
-            target,
-            inv.citizen,
-            _obligation_for(session, inv, target),
-            staff_id=staff_id,
-            municipality=municipality,
+    """Record one call; re-invite when not reached or when a new time was agreed. Commits."""
+    with transaction(session):
+        inv = session.get(Invitation, invitation_id)
+        if inv is None:
+            raise CallinError("no_invitation")
+        if inv.state != InvitationState.no_show:
+            raise CallinError("not_no_show")
+        target: GroupSession | None = None
+        if outcome == CallOutcome.new_time:
+            if target_session_id is None:
+                raise CallinError("session_required")
+            target = lock_session(session, target_session_id)
+            if target.state == SessionState.closed or target.ends_at <= now:
+                raise CallinError("session_closed")
+            if _already_invited(session, target.id, inv.citizen_id):
+                raise CallinError("already_invited", name=inv.citizen.name)
+        deadline = deadline_of(session, inv)
+        if outcome == CallOutcome.not_reached:
+            target = next_session_with_room(session, inv.citizen, deadline, now)
+            if target is not None:
+                target = lock_session(session, target.id)
+        call = PhoneCall(
+            invitation_id=inv.id,
+            staff_user_id=staff_id,
+            outcome=outcome,
+            note=(note or "").strip()[:2000] or None,
+            called_at=now,
         )
-    return CallResult(call, reinvitation, outcome == CallOutcome.not_reached and target is None)
+        session.add(call)
+        session.flush()
+        reinvitation = None
+        if target is not None:
+            reinvitation = invite_citizen(
+                session,
+                target,
+                inv.citizen,
+                _obligation_for(session, inv, target),
+                staff_id=staff_id,
+                municipality=municipality,
+            )
+        no_session = outcome == CallOutcome.not_reached and target is None
+        return CallResult(call, reinvitation, no_session)
 
 
 def next_session_with_room(
@@ -199,29 +203,29 @@ def next_session_with_room(
 
 
 def reinvite_not_reached(
-    session: Session, *, staff_id: int, now: datetime, municipality: str = "Jobcentret"
+    session: Session, *, staff_id: int, now: datetime, municipality: str
 ) -> list[Invitation]:
     """Try again for every pending no-show whose last call did not reach them (e.g. after a
-    new session was planned)."""
-    begin_write(session)
+    new session was planned), in one transaction (commits)."""
     made = []
-    for line in phone_list(session):
-        if not line.pending or line.last_outcome != CallOutcome.not_reached:
-            continue
-        target = next_session_with_room(session, line.citizen, line.deadline, now)
-        if target is None:
-            continue
-        target = lock_session(session, target.id)
-        made.append(
-            invite_citizen(
-                session,
-                target,
-                line.citizen,
-                _obligation_for(session, line.invitation, target),
-                staff_id=staff_id,
-                municipality=municipality,
+    with transaction(session):
+        for line in phone_list(session):
+            if not line.pending or line.last_outcome != CallOutcome.not_reached:
+                continue
+            target = next_session_with_room(session, line.citizen, line.deadline, now)
+            if target is None:
+                continue
+            target = lock_session(session, target.id)
+            made.append(
+                invite_citizen(
+                    session,
+                    target,
+                    line.citizen,
+                    _obligation_for(session, line.invitation, target),
+                    staff_id=staff_id,
+                    municipality=municipality,
+                )
             )
-        )
     return made
 
 

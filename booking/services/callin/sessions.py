@@ -1,4 +1,9 @@
-"""Plan a group session, size and send the invitation (one letter with an .ics per invitee)."""
+"""Plan a group session, size and send the invitation (one letter with an .ics per invitee).
+
+:func:`plan_session` and :func:`invite` own their transaction (they commit, or roll back on a
+refusal); :func:`lock_session`, :func:`invite_citizen` and :func:`send_letter` run in the
+caller's transaction.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from solver.sizing import Sizing, evaluate, size_invitation
 
-from ...database import begin_write
+from ...database import transaction
 from ...models import (
     ActorKind,
     Caseworker,
@@ -24,8 +29,9 @@ from ...models import (
     SessionState,
 )
 from .. import audit, letters
-from ..calendar_days import local_datetime
+from ..calendar_days import closed_days, is_working_day, local_datetime
 from ..clock import zone
+from ..errors import NotFound, ServiceError
 from ..ics import CalendarEvent, calendar_text
 from ..outbox import enqueue
 from .candidates import Candidate, find_candidates
@@ -42,8 +48,8 @@ class SessionPlan:
     location: str
     minutes: int
     caseworker_ids: tuple[int, ...]
-    unit_id: int | None = None
-    overflow_risk: float = 0.10
+    unit_id: int | None  # citizens of this unit only; None: all units
+    overflow_risk: float  # the [callin] overflow_risk unless the staff member chose another
 
 
 def window_minutes(gs: GroupSession) -> int:
@@ -59,10 +65,27 @@ def session_day(gs: GroupSession) -> date:
     return gs.starts_at.astimezone(zone()).date()
 
 
+@dataclass(frozen=True)
+class PlannedSession:
+    """A stored plan; ``closed_day``: its day is a weekend day or a public holiday."""
+
+    group_session: GroupSession
+    closed_day: bool
+
+
 def plan_session(
     session: Session, plan: SessionPlan, *, staff_id: int | None, today: date
+) -> PlannedSession:
+    """Check the plan and store the session with its pool (state ``planned``); commits."""
+    with transaction(session):
+        gs = _store_plan(session, plan, staff_id=staff_id, today=today)
+    return PlannedSession(gs, not is_working_day(plan.day, closed_days([plan.day.year])))
+
+
+def _store_plan(
+    session: Session, plan: SessionPlan, *, staff_id: int | None, today: date
 ) -> GroupSession:
-    """Check the plan and store the session with its pool (state ``planned``)."""
+    """The checks and the insert of :func:`plan_session`; runs in the caller's transaction."""
     if plan.day < today:
         raise CallinError("day_past")
     if plan.start >= plan.end:
@@ -111,11 +134,13 @@ def plan_session(
     return gs
 
 
-def lock_session(session: Session, session_id: int) -> GroupSession:
-    """Open a write transaction and lock the session row: every change to a session's
-    invitations is serialised by the database (``BEGIN IMMEDIATE`` on SQLite,
-    ``SELECT … FOR UPDATE`` on PostgreSQL)."""
-    begin_write(session)
+def lock_session(
+    session: Session, session_id: int, *, missing: ServiceError | None = None
+) -> GroupSession:
+    """Lock the session row: every change to a session's invitations is serialised by the
+    database (the write transaction's ``BEGIN IMMEDIATE`` on SQLite, ``SELECT … FOR UPDATE``
+    on PostgreSQL). Raises ``missing`` (default: the code ``no_session``) when there is no
+    such session. Runs in the caller's transaction."""
     gs = session.scalar(
         select(GroupSession)
         .where(GroupSession.id == session_id)
@@ -123,7 +148,7 @@ def lock_session(session: Session, session_id: int) -> GroupSession:
         .execution_options(populate_existing=True)
     )
     if gs is None:
-        raise CallinError("no_session")
+        raise missing or CallinError("no_session")
     return gs
 
 
@@ -158,23 +183,25 @@ def invite(
     settings: CallinSettings,
     *,
     staff_id: int | None,
-    municipality: str = "Jobcentret",
+    municipality: str,
 ) -> list[Invitation]:
-    """Invite the first ``count`` candidates and queue their letters, in one transaction."""
-    gs = lock_session(session, session_id)
-    if gs.state == SessionState.closed:
-        raise CallinError("session_closed")
-    candidates = find_candidates(
-        session, session_day(gs), settings, unit_id=gs.unit_id, group_session_id=gs.id
-    )
-    if not 1 <= count <= len(candidates):
-        raise CallinError("count_range", most=len(candidates))
-    return [
-        invite_citizen(
-            session, gs, c.citizen, c.obligation, staff_id=staff_id, municipality=municipality
+    """Invite the first ``count`` candidates and queue their letters, in one transaction
+    (commits). A session that does not exist is :class:`NotFound`."""
+    with transaction(session):
+        gs = lock_session(session, session_id, missing=NotFound("group_session"))
+        if gs.state == SessionState.closed:
+            raise CallinError("session_closed")
+        candidates = find_candidates(
+            session, session_day(gs), settings, unit_id=gs.unit_id, group_session_id=gs.id
         )
-        for c in candidates[:count]
-    ]
+        if not 1 <= count <= len(candidates):
+            raise CallinError("count_range", most=len(candidates))
+        return [
+            invite_citizen(
+                session, gs, c.citizen, c.obligation, staff_id=staff_id, municipality=municipality
+            )
+            for c in candidates[:count]
+        ]
 
 
 def invite_citizen(
@@ -184,9 +211,10 @@ def invite_citizen(
     obligation: Obligation | None,
     *,
     staff_id: int | None,
-    municipality: str = "Jobcentret",
+    municipality: str,
 ) -> Invitation:
-    """One invitation and its letter (the caller holds the session lock)."""
+    """One invitation and its letter. Runs in the caller's transaction (which holds the
+    session lock)."""
     invitation = Invitation(
         session=gs,
         citizen_id=citizen.id,
@@ -217,9 +245,10 @@ def send_letter(
     invitation: Invitation,
     citizen: Citizen,
     *,
-    municipality: str = "Jobcentret",
+    municipality: str,
 ) -> None:
-    """The call-in letter through the outbox: window, place and an .ics (queued once)."""
+    """The call-in letter through the outbox: window, place and an .ics (queued once).
+    Runs in the caller's transaction."""
     context = {
         "citizen_name": citizen.name,
         "day": letters.long_day(session_day(gs)),

@@ -20,6 +20,8 @@ from ...models import (
 )
 from .. import audit
 from ..clock import now_utc
+from ..errors import ServiceError
+from . import notes
 from .schedule import effective_ready, material_due
 
 PLANNABLE = (RehabCaseState.open, RehabCaseState.forecast, RehabCaseState.assigned)
@@ -91,7 +93,11 @@ def replan(
     closed: dict[date, str],
     settings: solver.SolverSettings,
 ) -> PlanSummary:
-    """Re-plan every case not yet presented and not locked; locked cases keep their places."""
+    """Re-plan every case not yet presented and not locked; locked cases keep their places.
+
+    Runs in the caller's transaction. Each case not placed on time gets a coded
+    :class:`~.notes.PlanNote` in ``plan_note``.
+    """
     meetings = list(
         session.scalars(
             select(RehabMeeting).where(RehabMeeting.date >= today).order_by(RehabMeeting.date)
@@ -106,7 +112,8 @@ def replan(
     free_cases = [c for c in cases if c not in locked]
     taken: dict[int, int] = {}
     for case in locked:
-        taken[case.meeting_id] = taken.get(case.meeting_id, 0) + 1  # type: ignore[index]
+        if case.meeting_id is not None:
+            taken[case.meeting_id] = taken.get(case.meeting_id, 0) + 1
     problem = rehab_problem(
         [
             {"id": f"m-{m.id}", "date": m.date, "capacity": max(0, m.capacity - taken.get(m.id, 0))}
@@ -141,17 +148,14 @@ def replan(
             case.plan_note = None
         else:
             late += 1
-            case.plan_note = (
-                f"Ingen plads til tiden: første mulige møde er {meeting.date:%d-%m-%Y}, "
-                f"{(meeting.date - case.deadline).days} dage efter fristen."
-            )
+            case.plan_note = notes.late(meeting.date, (meeting.date - case.deadline).days).encode()
         case.planned_at = stamp
     reasons = dict(solution.unplanned)
     for key, case in by_id.items():
         case.meeting_id = None
         if case.state == RehabCaseState.assigned:
             case.state = RehabCaseState.open
-        case.plan_note = reasons.get(key, "Ikke planlagt")
+        case.plan_note = notes.from_solver_reason(reasons.get(key)).encode()
         case.planned_at = stamp
     audit.record(
         session,
@@ -173,16 +177,19 @@ def replan(
     )
 
 
-class MoveError(ValueError):
-    def __init__(self, message_da: str) -> None:
-        super().__init__(message_da)
-        self.message_da = message_da
+class PlanError(ServiceError):
+    """A planner's change to a case was refused (codes: see the planner's messages)."""
+
+
+class MoveError(PlanError):
+    """Accepting or moving a case was refused: ``no_meeting_to_accept``, ``meeting_held``,
+    ``material_too_late`` (params ``due``, ``ready``), ``meeting_full``."""
 
 
 def accept(session: Session, case: RehabCase, *, staff_id: int) -> None:
-    """Lock the proposed meeting so re-planning keeps it."""
+    """Lock the proposed meeting so re-planning keeps it. Runs in the caller's transaction."""
     if case.meeting_id is None:
-        raise MoveError("Sagen har ikke noget møde at godkende.")
+        raise MoveError("no_meeting_to_accept")
     case.locked = True
     if case.state == RehabCaseState.open:
         case.state = RehabCaseState.assigned
@@ -207,16 +214,15 @@ def move(
     closed: dict[date, str],
     staff_id: int,
 ) -> None:
-    """Move a case to another meeting by hand (then locked), if capacity and lead time allow."""
+    """Move a case to another meeting by hand (then locked), if capacity and lead time allow.
+    Runs in the caller's transaction."""
     if meeting.date < today:
-        raise MoveError("Mødet er allerede holdt.")
+        raise MoveError("meeting_held")
     if case.material_state != MaterialState.sent:
         due = material_due(meeting.date, lead_days, closed)
-        if due < max(case.ready_date, today):
-            raise MoveError(
-                f"Materialet kan ikke nå frem: det skal være hos regionen senest {due:%d-%m-%Y}, "
-                f"men sagen er først klar {max(case.ready_date, today):%d-%m-%Y}."
-            )
+        ready = max(case.ready_date, today)
+        if due < ready:
+            raise MoveError("material_too_late", due=due, ready=ready)
     used = (
         session.scalar(
             select(func.count(RehabCase.id)).where(
@@ -226,12 +232,12 @@ def move(
         or 0
     )
     if used >= meeting.capacity:
-        raise MoveError("Mødet er fuldt.")
+        raise MoveError("meeting_full")
     case.meeting_id = meeting.id
     case.locked = True
     if case.state == RehabCaseState.open:
         case.state = RehabCaseState.assigned
-    case.plan_note = None if meeting.date <= case.deadline else "Flyttet til et møde efter fristen."
+    case.plan_note = None if meeting.date <= case.deadline else notes.MOVED_LATE.encode()
     audit.record(
         session,
         actor_kind=ActorKind.staff,
@@ -241,4 +247,23 @@ def move(
         object_type="rehab_case",
         object_id=case.id,
         detail={"meeting": meeting.date.isoformat()},
+    )
+
+
+def mark_material_sent(session: Session, case: RehabCase, *, staff_id: int) -> None:
+    """The material is at the region: the case keeps its meeting (locked). Runs in the
+    caller's transaction."""
+    if case.meeting_id is None:
+        raise PlanError("no_meeting_yet")
+    case.material_state = MaterialState.sent
+    case.material_sent_at = now_utc()
+    case.locked = True  # the region prepares this meeting now
+    audit.record(
+        session,
+        actor_kind=ActorKind.staff,
+        actor_id=staff_id,
+        action="rehab_material_sent",
+        citizen_id=case.citizen_id,
+        object_type="rehab_case",
+        object_id=case.id,
     )

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from ...models import MaterialState, RehabCase, RehabCaseState, RehabMeeting
+from .notes import PlanNote, decode
 from .schedule import material_due
 
 
@@ -50,6 +51,7 @@ class CaseLine:
     material_due: date | None
     late: bool
     at_risk: bool
+    note: PlanNote | None = None  # the latest plan's verdict, when not on time
 
 
 def case_lines(
@@ -73,7 +75,7 @@ def case_lines(
         missed_material = (
             due is not None and due < today and case.material_state == MaterialState.preparing
         )
-        lines.append(CaseLine(case, due, late, late or missed_material))
+        lines.append(CaseLine(case, due, late, late or missed_material, decode(case.plan_note)))
     return lines
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -13,64 +15,15 @@ import solver
 
 from ...database import end_read, transaction
 from ...models import ActorKind, Programme, RehabScenario
+from ...settings import RehabSettings
 from .. import audit
 from ..calendar_days import week_monday
-from .projection import WEEKDAYS_BY_COUNT, ScenarioParams, project
+from ..errors import NotFound, ServiceError
+from .projection import ScenarioParams, project
+from .scenario_input import FieldError, ScenarioInput, field_errors, name_error
+from .scenario_input import ScenarioError as ScenarioError
+from .scenario_input import parse_params as parse_params
 from .schedule import closed_between
-
-# field: (Danish label, minimum, maximum)
-LIMITS: dict[str, tuple[str, float, float]] = {
-    "meetings_per_week": ("Møder pr. uge", 1, 5),
-    "places_per_meeting": ("Pladser pr. møde", 1, 30),
-    "lead_days": ("Dage før mødet, materialet skal være hos regionen", 0, 42),
-    "inflow_per_week": ("Nye sager pr. uge", 0, 200),
-    "weeks": ("Uger i fremskrivningen", 1, 52),
-}
-
-
-class ScenarioError(ValueError):
-    """Invalid scenario input; ``errors`` maps field → Danish message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
-
-
-def parse_params(
-    form: Mapping[str, Any], *, start: date, seed: int, runs: int = 5
-) -> ScenarioParams:
-    """Turn submitted text into parameters, or raise ScenarioError with Danish messages."""
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    for key, (label, low, high) in LIMITS.items():
-        raw = str(form.get(key, "")).strip().replace(",", ".")
-        try:
-            number = float(raw)
-        except ValueError:
-            errors[key] = f"{label}: skriv et tal."
-            continue
-        if key != "inflow_per_week" and number != int(number):
-            errors[key] = f"{label}: skriv et helt tal."
-        elif not low <= number <= high:
-            errors[key] = f"{label}: skal være mellem {low:g} og {high:g}."
-        else:
-            values[key] = number if key == "inflow_per_week" else int(number)
-    closed_weeks: list[int] = []
-    for part in str(form.get("closed_weeks", "")).replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if part.isdigit() and 1 <= int(part) <= 53:
-            closed_weeks.append(int(part))
-        else:
-            errors["closed_weeks"] = "Lukkede uger: skriv ugenumre (1–53) adskilt af komma."
-            break
-    if errors:
-        raise ScenarioError(errors)
-    assert values["meetings_per_week"] in WEEKDAYS_BY_COUNT
-    return ScenarioParams(
-        start=start, closed_weeks=tuple(sorted(set(closed_weeks))), seed=seed, runs=runs, **values
-    )
 
 
 def params_from_json(data: Mapping[str, Any]) -> ScenarioParams:
@@ -97,14 +50,24 @@ def inflow_from_history(session: Session, today: date, *, weeks: int = 26) -> fl
     return round(count / weeks, 1)
 
 
+def _name_problem(session: Session, name: str) -> FieldError | None:
+    problem = name_error(name)
+    if problem is None and session.scalar(
+        select(RehabScenario.id).where(RehabScenario.name == name.strip())
+    ):
+        problem = FieldError("name_taken")
+    return problem
+
+
 def create(
     session: Session, name: str, params: ScenarioParams, *, staff_id: int | None
 ) -> RehabScenario:
+    """Store a scenario (not yet projected), or :class:`ScenarioError` for its name. Runs in
+    the caller's transaction."""
+    problem = _name_problem(session, name)
+    if problem is not None:
+        raise ScenarioError({"name": problem})
     name = name.strip()
-    if not name or len(name) > 120:
-        raise ScenarioError({"name": "Giv scenariet et navn (højst 120 tegn)."})
-    if session.scalar(select(RehabScenario.id).where(RehabScenario.name == name)):
-        raise ScenarioError({"name": "Der findes allerede et scenarie med det navn."})
     scenario = RehabScenario(
         name=name, params=params.to_json(), result=None, created_by_staff_id=staff_id
     )
@@ -154,3 +117,62 @@ def listing(session: Session) -> list[RehabScenario]:
     return list(
         session.scalars(select(RehabScenario).order_by(RehabScenario.created_at, RehabScenario.id))
     )
+
+
+def first_week(today: date) -> date:
+    """A new scenario starts with next week's Monday."""
+    return week_monday(today) + timedelta(weeks=1)
+
+
+def new_scenario(
+    session: Session,
+    form: Mapping[str, Any],
+    *,
+    rehab: RehabSettings,
+    staff_id: int | None,
+    today: date,
+) -> RehabScenario:
+    """Validate the submitted form (name and parameters) and store the scenario, committed.
+
+    Every refused field is reported at once in one :class:`ScenarioError`; nothing is stored
+    then. The caller enqueues the projection once this returns (the scenario is committed, so
+    a worker, or the inline queue in tests, can read it).
+    """
+    problems: dict[str, ServiceError] = {}
+    data: ScenarioInput | None = None
+    try:
+        data = ScenarioInput.model_validate(dict(form))
+    except ValidationError as exc:
+        problems = field_errors(exc)
+    name = str(form.get("name", ""))
+    with transaction(session):
+        name_problem = _name_problem(session, name)
+        if name_problem is not None:
+            problems = {"name": name_problem, **problems}
+        if problems or data is None:
+            raise ScenarioError(problems)
+        params = data.params(
+            start=first_week(today), seed=rehab.projection_seed, runs=rehab.projection_runs
+        )
+        return create(session, name, params, staff_id=staff_id)
+
+
+@dataclass
+class ScenarioPage:
+    scenarios: list[RehabScenario]
+    suggested_inflow: float  # new cases a week over the last 26 weeks
+
+
+def scenario_page(session: Session, today: date) -> ScenarioPage:
+    return ScenarioPage(listing(session), inflow_from_history(session, today))
+
+
+def chosen(session: Session, ids: Sequence[int]) -> list[RehabScenario]:
+    """The scenarios asked for, in the order asked; :class:`NotFound` if any is missing."""
+    found = {
+        s.id: s for s in session.scalars(select(RehabScenario).where(RehabScenario.id.in_(ids)))
+    }
+    picked = [found[i] for i in ids if i in found]
+    if not ids or len(picked) != len(set(ids)):
+        raise NotFound("rehab_scenario")
+    return picked

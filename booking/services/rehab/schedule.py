@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ...models import RehabClosure, RehabMeeting, RehabSchedule
 from ..calendar_days import closed_days, is_working_day
 from ..clock import zone
+from ..errors import ServiceError
 
 
 def material_due(meeting_date: date, lead_days: int, closed: dict[date, str]) -> date:
@@ -61,7 +62,8 @@ def generate_meetings(
     session: Session, start: date, weeks: int, *, optional_closed: Sequence[str] = ()
 ) -> GeneratedMeetings:
     """Create meetings from the schedules for ``weeks`` weeks from ``start``; existing dates
-    are kept; public holidays and closures are skipped (and reported)."""
+    are kept; public holidays and closures are skipped (and reported). Runs in the caller's
+    transaction."""
     end = start + timedelta(weeks=weeks)
     holidays = closed_between(start, end, optional_closed)
     closures = list(session.scalars(select(RehabClosure)))
@@ -97,12 +99,8 @@ def generate_meetings(
     return result
 
 
-class ClosureImportError(ValueError):
-    """The file is not an iCalendar file; ``message_da`` says so in Danish."""
-
-    def __init__(self, message_da: str) -> None:
-        super().__init__(message_da)
-        self.message_da = message_da
+class ClosureImportError(ServiceError):
+    """The file cannot be imported: ``not_icalendar`` or ``no_events``."""
 
 
 def _as_date(value: date | datetime) -> date:
@@ -113,11 +111,12 @@ def _as_date(value: date | datetime) -> date:
 
 def import_closures(session: Session, data: bytes) -> list[RehabClosure]:
     """Closures from the VEVENTs of an .ics file (all-day DTEND is exclusive); re-importing
-    the same UID updates the closure instead of adding another."""
+    the same UID updates the closure instead of adding another. Runs in the caller's
+    transaction."""
     try:
         calendar = Calendar.from_ical(data)
     except ValueError:
-        raise ClosureImportError("Filen er ikke en gyldig iCalendar-fil (.ics).") from None
+        raise ClosureImportError("not_icalendar") from None
     imported = []
     for event in calendar.walk("VEVENT"):
         start_prop = event.get("DTSTART")
@@ -144,13 +143,14 @@ def import_closures(session: Session, data: bytes) -> list[RehabClosure]:
             closure.start_date, closure.end_date, closure.reason = start, end, reason
         imported.append(closure)
     if not imported:
-        raise ClosureImportError("Filen indeholder ingen begivenheder (VEVENT).")
+        raise ClosureImportError("no_events")
     session.flush()
     return imported
 
 
 def cancel_meetings_in_closures(session: Session, today: date) -> list[RehabMeeting]:
-    """Meetings from today on that fall in a closure and hold no case are removed."""
+    """Meetings from today on that fall in a closure and hold no case are removed. Runs in
+    the caller's transaction."""
     closures = list(session.scalars(select(RehabClosure)))
     removed = []
     for meeting in session.scalars(select(RehabMeeting).where(RehabMeeting.date >= today)):
