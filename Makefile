@@ -24,6 +24,8 @@ install-test: $(PY)
 	scripts/install-system-packages
 
 test: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint: install-test

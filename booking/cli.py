@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import datetime
 
 import click
 from flask import Flask, current_app, url_for
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from . import migrate
 from .cli_outbox import register_outbox_cli
 from .db import db
 from .extensions import passwords, settings
-from .models import Base, Citizen, Role, StaffUser
+from .models import Base, Role
 from .services import accounts
+from .services.clock import today_local
 from .services.demo import DemoError, DemoOptions, build_demo
+from .services.errors import NotFound
 from .services.rulesets import sync_rule_sets
 from .services.security import make_citizen_token
 from .settings import Settings
@@ -81,14 +83,14 @@ def register_cli(app: Flask) -> None:
         help="Planning date of the demo (default: today).",
     )
     @click.option("--citizens", type=int, default=None, help="Number of citizens.")
-    def demo(reset: bool, today: object, citizens: int | None) -> None:
+    def demo(reset: bool, today: datetime | None, citizens: int | None) -> None:
         """Build the deterministic demo municipality and print logins and citizen links."""
         cfg = settings()
         if reset:
             _drop_all()
         migrate.upgrade(_url())
         opts = DemoOptions(
-            today=today.date() if today else date.today(),  # type: ignore[attr-defined]
+            today=today.date() if today else today_local(),
             seed=cfg.demo.seed,
             citizens=citizens or cfg.demo.citizens,
             caseworkers_per_unit=cfg.demo.caseworkers_per_unit,
@@ -122,11 +124,12 @@ def register_cli(app: Flask) -> None:
     def citizen_link(citizen_id: int) -> None:
         """Print a fresh personal link for citizen CITIZEN_ID."""
         with db.fresh_session() as session:
-            citizen = session.get(Citizen, citizen_id)
-            if citizen is None:
+            try:
+                found, version = accounts.link_identity(session, citizen_id)
+            except NotFound:
                 click.echo(f"error: no citizen with id {citizen_id}", err=True)
                 sys.exit(1)
-            click.echo(_link(citizen.id, citizen.link_version))
+        click.echo(_link(found, version))
 
     @app.cli.command("create-user")
     @click.argument("username")
@@ -138,18 +141,18 @@ def register_cli(app: Flask) -> None:
     def create_user(username: str, role: str, full_name: str, password: str) -> None:
         """Create a staff user."""
         with db.fresh_session() as session:
-            if session.scalar(select(StaffUser).where(StaffUser.username == username.lower())):
+            try:
+                accounts.add_staff_user(
+                    session,
+                    passwords(),
+                    username=username,
+                    full_name=full_name,
+                    password=password,
+                    role=Role(role),
+                )
+            except accounts.AccountError:
                 click.echo(f"error: user {username} exists", err=True)
                 sys.exit(1)
-            accounts.create_staff(
-                session,
-                passwords(),
-                username=username,
-                full_name=full_name,
-                password=password,
-                role=Role(role),
-            )
-            session.commit()
         click.echo(f"created {role} {username}")
 
 
@@ -158,7 +161,7 @@ def _active_rule_set(cfg: Settings) -> str:
     if active == "auto":
         from . import rules
 
-        return rules.rule_set_for_date(date.today()).id
+        return rules.rule_set_for_date(today_local()).id
     return active
 
 

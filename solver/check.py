@@ -137,7 +137,7 @@ def _listing(problem: Problem, solution: Solution) -> list[str]:
             out.append(f"unplanned: {item_id} has no reason")
         if item_id in placed:
             out.append(f"unplanned: {item_id} is placed and also listed as unplanned")
-    for item in (*problem.conversations, *problem.rehab_cases):
-        if item.id not in placed and item.id not in listed:
-            out.append(f"unplanned: {item.id} is neither placed nor listed as unplanned")
+    for item_id in [c.id for c in problem.conversations] + [r.id for r in problem.rehab_cases]:
+        if item_id not in placed and item_id not in listed:
+            out.append(f"unplanned: {item_id} is neither placed nor listed as unplanned")
     return out

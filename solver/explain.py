@@ -31,7 +31,7 @@ def explain_conversations(ix: Index, placed: dict[int, int]) -> dict[int, str]:
     for s in range(len(ix.slot_ids)):
         by_cw[ix.slot_cw[s]].append(s)
     occupancy = (slot_used, cwday_used)
-    cache: dict[tuple, tuple[str, Counter[int] | None]] = {}
+    cache: dict[tuple[int, ...], tuple[str, Counter[int] | None]] = {}
     out = {}
     for c in range(len(ix.conv_ids)):
         if c in placed:

@@ -7,6 +7,8 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+Json = dict[str, Any]  # one object of the instance document
+
 CHANNEL_SETS = [
     (["in_person", "phone", "video"], 0.5),
     (["in_person", "phone"], 0.2),
@@ -40,11 +42,11 @@ def generate(shape: Shape, seed: int = 1) -> dict[str, Any]:
     today = dt.date(2027, 3, 1)  # a Monday
     days = [today + dt.timedelta(days=i) for i in range(shape.weeks * 7)
             if (today + dt.timedelta(days=i)).weekday() < 5]
-    caseworkers = []
+    caseworkers: list[Json] = []
     for i in range(shape.caseworkers):
         caseworkers.append({"id": f"cw-{i}", "unit": f"u-{i // shape.unit_size}",
                             "max_per_day": rng.randint(5, 8)})
-    slots = []
+    slots: list[Json] = []
     for cw in caseworkers:
         for day in days:
             minute = 8 * 60 + 30
@@ -82,10 +84,10 @@ def generate(shape: Shape, seed: int = 1) -> dict[str, Any]:
             "rehab_meetings": meetings, "rehab_cases": cases}
 
 
-def _bookings(rng: random.Random, shape: Shape, today: dt.date, caseworkers: list[dict],
-              citizens: list[dict], slots: list[dict], conversations: list[dict]) -> list[dict]:
+def _bookings(rng: random.Random, shape: Shape, today: dt.date, caseworkers: list[Json],
+              citizens: list[Json], slots: list[Json], conversations: list[Json]) -> list[Json]:
     """Valid existing bookings (the coordinating caseworker's matching slot), half locked."""
-    by_cw: dict[str, list[dict]] = {}
+    by_cw: dict[str, list[Json]] = {}
     for s in slots:
         by_cw.setdefault(s["caseworker"], []).append(s)
     cit = {c["id"]: c for c in citizens}
@@ -93,7 +95,7 @@ def _bookings(rng: random.Random, shape: Shape, today: dt.date, caseworkers: lis
     used: set[str] = set()
     cwday: dict[tuple[str, str], int] = {}
     citday: set[tuple[str, str]] = set()
-    out = []
+    out: list[Json] = []
     for conv in rng.sample(conversations, int(len(conversations) * shape.booked_share)):
         c = cit[conv["citizen"]]
         start = max(today.isoformat(), conv["earliest"])
@@ -115,8 +117,8 @@ def _bookings(rng: random.Random, shape: Shape, today: dt.date, caseworkers: lis
 
 
 def _rehab(rng: random.Random, shape: Shape, today: dt.date, days: list[dt.date],
-           caseworkers: list[dict], citizens: list[dict]) -> tuple[list[dict], list[dict]]:
-    meetings = []
+           caseworkers: list[Json], citizens: list[Json]) -> tuple[list[Json], list[Json]]:
+    meetings: list[Json] = []
     for i in range(shape.meetings):
         day = days[i * len(days) // max(1, shape.meetings)] if days else today
         meetings.append({"id": f"m-{i}", "date": day.isoformat(), "capacity": rng.randint(8, 12)})
@@ -125,7 +127,7 @@ def _rehab(rng: random.Random, shape: Shape, today: dt.date, days: list[dt.date]
             caseworkers.append({"id": "cw-0", "unit": "u-0"})
         citizens.extend({"id": f"c-{i}", "unit": "u-0", "caseworker": "cw-0"}
                         for i in range(shape.cases))
-    cases = []
+    cases: list[Json] = []
     for i in range(shape.cases):
         ready = today + dt.timedelta(days=rng.randint(-30, shape.weeks * 7 - 14))
         deadline = ready + dt.timedelta(days=rng.randint(14, 42))

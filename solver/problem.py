@@ -1,25 +1,45 @@
 """Typed problem data for the `jobcenter-plan/1` format and its validating loader.
 
-`load_problem(data)` checks every value and reference and raises one `ProblemError` that
-lists all problems as `json.path: message` lines; it never lets a raw exception escape for
-malformed input.
+`load_problem(data)` checks every value (`solver.schema`, pydantic) and every relation between
+the lists (unique ids, references, `earliest ≤ deadline`, one booking per conversation), and
+raises one `ProblemError` that lists all problems as `json.path: message` lines in the order of
+the document; it never lets a raw exception escape for malformed input. The result is frozen
+dataclasses, the allocation's own data (it never sees pydantic).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .reader import MISSING, Reader, choice, required_date
-from .reader import channels as read_channels
+from pydantic import ValidationError
 
-FORMAT = "jobcenter-plan/1"
-CHANNELS = ("in_person", "phone", "video")
-POOLS = ("caseworker", "unit")
-DEFAULT_TIMEZONE = "Europe/Copenhagen"
+from .schema import (
+    CHANNELS,
+    DEFAULT_TIMEZONE,
+    FORMAT,
+    POOLS,
+    WORDING,
+    BookingIn,
+    CaseworkerIn,
+    CitizenIn,
+    ConversationIn,
+    PlanDocument,
+    RehabCaseIn,
+    RehabMeetingIn,
+    SlotIn,
+    zone_of,
+)
+from .validation import Issue, field_adapter, part, salvage, sorted_issues
+from .validation import issues as worded
 
+__all__ = ["CHANNELS", "DEFAULT_TIMEZONE", "FORMAT", "POOLS", "Booking", "Caseworker",
+           "Citizen", "Conversation", "Problem", "ProblemError", "RehabCase", "RehabMeeting",
+           "Settings", "Slot", "load_problem"]
 
 
 class ProblemError(ValueError):
@@ -112,157 +132,187 @@ class Problem:
     rehab_cases: tuple[RehabCase, ...] = ()
 
 
+BATCH = 4096  # items validated at a time (see `_validate`)
+SECTIONS = ("caseworkers", "citizens", "slots", "conversations", "bookings", "rehab_meetings",
+            "rehab_cases")
+
+
 def load_problem(data: Any) -> Problem:
     """Validate a parsed `jobcenter-plan/1` document and return typed problem data."""
-    r = Reader()
     if not isinstance(data, dict):
         raise ProblemError(["$: not a JSON object"])
-    fmt = data.get("format", MISSING)
-    if fmt is MISSING:
-        r.fail("format", "missing")
-    elif fmt != FORMAT:
-        r.fail("format", f"expected {FORMAT!r}, got {fmt!r}")
-    tz_name = data.get("timezone", DEFAULT_TIMEZONE)
-    zone: ZoneInfo | None = None
-    if not isinstance(tz_name, str) or not tz_name:
-        r.fail("timezone", "not an IANA time zone name")
-    else:
+    context = {"zone": zone_of(data.get("timezone", DEFAULT_TIMEZONE))}
+    with _no_cycle_collection():
         try:
-            zone = ZoneInfo(tz_name)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            r.fail("timezone", f"unknown time zone {tz_name!r}")
-    today_raw = r.get(data, "today", "", True)
-    today = r.date(today_raw, "today") if today_raw is not MISSING else None
+            head, sections = _validate(data, context)
+        except ValidationError:
+            raise ProblemError(_problems(data, context)) from None
+        found = _relations(sections)
+        if found:
+            raise ProblemError([str(i) for i in sorted_issues(PlanDocument, found)])
+        return Problem(today=head.today, timezone=head.timezone,
+                       settings=Settings(head.settings.rebook_days,
+                                         head.settings.rehab_lead_days), **sections)
 
-    settings = Settings()
-    raw_settings = data.get("settings", {})
-    if not isinstance(raw_settings, dict):
-        r.fail("settings", "not an object")
-    else:
-        settings = Settings(
-            rebook_days=r.opt(raw_settings, "rebook_days", "settings",
-                              lambda v, p: r.integer(v, p, 0), 7) or 0,
-            rehab_lead_days=r.opt(raw_settings, "rehab_lead_days", "settings",
-                                  lambda v, p: r.integer(v, p, 0), 14) or 0,
-        )
 
-    caseworkers: dict[str, Caseworker] = {}
-    units: set[str] = set()
-    seen: dict[str, str] = {}
-    cw_ids = seen
-    for path, item in r.items(data, "caseworkers"):
-        ident = r.unique_id(item, path, seen)
-        unit_raw = r.get(item, "unit", path, True)
-        unit = r.text(unit_raw, f"{path}.unit") if unit_raw is not MISSING else None
-        mpd = r.opt(item, "max_per_day", path, lambda v, p: r.integer(v, p, 0), None)
-        if ident and unit:
-            caseworkers[ident] = Caseworker(ident, unit, mpd)
-            units.add(unit)
-    unit_index = dict.fromkeys(units, True)
+def _validate(data: dict[str, Any], context: dict[str, Any]) -> tuple[PlanDocument,
+                                                                      dict[str, Any]]:
+    """The document validated by `PlanDocument`: first its head, then each list, a batch of
+    items at a time, each batch turned into frozen values before the next (so that a few
+    thousand models, not a city's, live next to the result). Any problem raises; the caller
+    then validates the whole document again for the complete, located list of problems."""
+    head = PlanDocument.model_validate({k: v for k, v in data.items() if k not in SECTIONS},
+                                       context=context)
+    values = _Values()
+    sections: dict[str, Any] = {}
+    for name in SECTIONS:
+        adapter, convert = field_adapter(PlanDocument, name), getattr(values, name)
+        raw = data.get(name, [])
+        batches = [raw[i:i + BATCH] for i in range(0, len(raw), BATCH)] \
+            if isinstance(raw, list) else [raw]
+        out: list[Any] = []
+        for batch in batches:
+            out += map(convert, adapter.validate_python(batch, context=context))
+        sections[name] = tuple(out)
+    return head, sections
 
-    citizens: dict[str, Citizen] = {}
-    seen = {}
-    citizen_ids = seen
-    for path, item in r.items(data, "citizens"):
-        ident = r.unique_id(item, path, seen)
-        unit = r.ref(item, "unit", path, unit_index, "unit")
-        cw = r.ref(item, "caseworker", path, cw_ids, "caseworker")
-        prob = r.opt(item, "show_probability", path,
-                     lambda v, p: r.number(v, p, lambda x: 0.0 <= x <= 1.0, "in [0, 1]"), 1.0)
-        channels = r.opt(item, "channels", path, read_channels(r), frozenset(CHANNELS))
-        if ident and unit and cw and prob is not None and channels is not None:
-            citizens[ident] = Citizen(ident, unit, cw, prob, channels)
 
-    slots: dict[str, Slot] = {}
-    seen = {}
-    slot_ids = seen
-    for path, item in r.items(data, "slots"):
-        ident = r.unique_id(item, path, seen)
-        cw = r.ref(item, "caseworker", path, cw_ids, "caseworker")
-        start_raw = r.get(item, "start", path, True)
-        day = r.local_date(start_raw, f"{path}.start", zone) if start_raw is not MISSING else None
-        minutes_raw = r.get(item, "minutes", path, True)
-        minutes = (r.integer(minutes_raw, f"{path}.minutes", 1)
-                   if minutes_raw is not MISSING else None)
-        channel_raw = r.get(item, "channel", path, True)
-        channel = None
-        if channel_raw is not MISSING:
-            if channel_raw in CHANNELS:
-                channel = channel_raw
-            else:
-                r.fail(f"{path}.channel", f"not one of {', '.join(CHANNELS)}")
-        capacity = r.opt(item, "capacity", path, lambda v, p: r.integer(v, p, 1), 1)
-        if ident and cw and day and minutes and channel and capacity:
-            slots[ident] = Slot(ident, cw, start_raw, day, minutes, channel, capacity)
+def _problems(data: dict[str, Any], context: dict[str, Any]) -> list[str]:
+    """Every problem of a document that did not validate: pydantic's, and the relations
+    between lists on what of it did validate (`salvage`), in the order of the document."""
+    try:
+        PlanDocument.model_validate(data, context=context)
+        found: list[Issue] = []
+    except ValidationError as exc:
+        found = worded(exc, WORDING)
+    found += _relations(salvage(PlanDocument, data, context))
+    return [str(i) for i in sorted_issues(PlanDocument, found)]
 
-    conversations: dict[str, Conversation] = {}
-    seen = {}
-    conversation_ids = seen
-    for path, item in r.items(data, "conversations"):
-        ident = r.unique_id(item, path, seen)
-        cit = r.ref(item, "citizen", path, citizen_ids, "citizen")
-        earliest = required_date(r, item, "earliest", path)
-        deadline = required_date(r, item, "deadline", path)
-        if earliest and deadline and earliest > deadline:
-            r.fail(f"{path}.earliest", f"{earliest} is after the deadline {deadline}")
-            earliest = None
-        minutes = r.opt(item, "minutes", path, lambda v, p: r.integer(v, p, 1), 30)
-        pool = r.opt(item, "pool", path, choice(r, POOLS), "caseworker")
-        weight = r.opt(item, "weight", path,
-                       lambda v, p: r.number(v, p, lambda x: x > 0, "> 0"), 1.0)
-        if ident and cit and earliest and deadline and minutes and pool and weight:
-            conversations[ident] = Conversation(ident, cit, earliest, deadline, minutes, pool,
-                                                weight)
 
-    bookings: list[Booking] = []
-    booked: dict[str, str] = {}
-    for path, item in r.items(data, "bookings"):
-        conv = r.ref(item, "conversation", path, conversation_ids, "conversation")
-        slot = r.ref(item, "slot", path, slot_ids, "slot")
-        locked = r.opt(item, "locked", path, r.boolean, False)
-        if conv and conv in booked:
-            r.fail(f"{path}.conversation", f"{conv!r} is already booked in {booked[conv]}")
-            conv = None
-        if conv:
-            booked[conv] = path
-        if conv and slot and locked is not None:
-            bookings.append(Booking(conv, slot, locked))
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Loading makes a few hundred thousand objects and no reference cycles: the cyclic
+    garbage collector, which would walk them all again and again, waits until it is done
+    (about half the time of a city-sized instance)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
-    meetings: dict[str, RehabMeeting] = {}
-    seen = {}
-    for path, item in r.items(data, "rehab_meetings"):
-        ident = r.unique_id(item, path, seen)
-        day = required_date(r, item, "date", path)
-        cap_raw = r.get(item, "capacity", path, True)
-        capacity = r.integer(cap_raw, f"{path}.capacity", 0) if cap_raw is not MISSING else None
-        if ident and day and capacity is not None:
-            meetings[ident] = RehabMeeting(ident, day, capacity)
 
-    cases: dict[str, RehabCase] = {}
-    seen = {}
-    for path, item in r.items(data, "rehab_cases"):
-        ident = r.unique_id(item, path, seen)
-        cit = r.ref(item, "citizen", path, citizen_ids, "citizen")
-        ready = required_date(r, item, "ready", path)
-        deadline = required_date(r, item, "deadline", path)
-        sent = r.opt(item, "material_sent", path, r.boolean, False)
-        weight = r.opt(item, "weight", path,
-                       lambda v, p: r.number(v, p, lambda x: x > 0, "> 0"), 1.0)
-        if ident and cit and ready and deadline and sent is not None and weight:
-            cases[ident] = RehabCase(ident, cit, ready, deadline, sent, weight)
+def _column(view: dict[str, Any], section: str, name: str) -> list[Any]:
+    """Field `name` of every item of a section (None where it did not validate)."""
+    items = view.get(section)
+    if isinstance(items, tuple):  # frozen values: every item validated
+        return [getattr(item, name) for item in items]
+    if isinstance(items, list):  # salvaged: models, dicts of the valid fields, or None
+        return [part(item, name) for item in items]
+    return []
 
-    if r.problems:
-        raise ProblemError(r.problems)
-    assert today is not None
-    return Problem(
-        today=today,
-        timezone=tz_name,
-        settings=settings,
-        caseworkers=tuple(caseworkers.values()),
-        citizens=tuple(citizens.values()),
-        slots=tuple(slots.values()),
-        conversations=tuple(conversations.values()),
-        bookings=tuple(bookings),
-        rehab_meetings=tuple(meetings.values()),
-        rehab_cases=tuple(cases.values()),
-    )
+
+def _unique(found: list[Issue], section: str, ids: list[Any]) -> dict[str, int]:
+    """The ids of a section (id -> index of its first item); a repeated id is an issue."""
+    first: dict[str, int] = {}
+    for i, ident in enumerate(ids):
+        if ident is None:
+            continue
+        if ident in first:
+            found.append(Issue((section, i, "id"),
+                               f"duplicate id {ident!r} (first in {section}[{first[ident]}])"))
+        else:
+            first[ident] = i
+    return first
+
+
+def _refer(found: list[Issue], section: str, key: str, refs: list[Any], known: Container[Any],
+           what: str) -> list[Any]:
+    """The references of a section to `known` ids; one that names nothing is an issue (and
+    None in the result)."""
+    out = list(refs)
+    for i, ident in enumerate(refs):
+        if ident is not None and ident not in known:
+            found.append(Issue((section, i, key), f"unknown {what} {ident!r}"))
+            out[i] = None
+    return out
+
+
+def _relations(view: dict[str, Any]) -> list[Issue]:
+    """Unique ids, references between the lists, `earliest ≤ deadline`, one booking per
+    conversation; on a document that validated, or on what of it did (`salvage`)."""
+    found: list[Issue] = []
+
+    def ids(section: str) -> dict[str, int]:
+        return _unique(found, section, _column(view, section, "id"))
+
+    def refer(section: str, key: str, known: Container[Any], what: str) -> list[Any]:
+        return _refer(found, section, key, _column(view, section, key), known, what)
+
+    cw_ids = _column(view, "caseworkers", "id")
+    caseworkers = _unique(found, "caseworkers", cw_ids)
+    units = {unit for i, (ident, unit) in enumerate(zip(cw_ids, _column(view, "caseworkers",
+                                                                         "unit"), strict=True))
+             if unit is not None and ident is not None and caseworkers[ident] == i}
+    citizens = ids("citizens")
+    refer("citizens", "unit", units, "unit")
+    refer("citizens", "caseworker", caseworkers, "caseworker")
+    slots = ids("slots")
+    refer("slots", "caseworker", caseworkers, "caseworker")
+    conversations = ids("conversations")
+    refer("conversations", "citizen", citizens, "citizen")
+    earliest = _column(view, "conversations", "earliest")
+    deadline = _column(view, "conversations", "deadline")
+    for i, (first, last) in enumerate(zip(earliest, deadline, strict=True)):
+        if first is not None and last is not None and first > last:
+            found.append(Issue(("conversations", i, "earliest"),
+                               f"{first} is after the deadline {last}"))
+    booked: dict[str, int] = {}
+    convs = refer("bookings", "conversation", conversations, "conversation")
+    refer("bookings", "slot", slots, "slot")
+    for i, conv in enumerate(convs):
+        if conv is not None and conv in booked:
+            found.append(Issue(("bookings", i, "conversation"),
+                               f"{conv!r} is already booked in bookings[{booked[conv]}]"))
+        elif conv is not None:
+            booked[conv] = i
+    ids("rehab_meetings")
+    ids("rehab_cases")
+    refer("rehab_cases", "citizen", citizens, "citizen")
+    return found
+
+
+class _Values:
+    """The frozen value of each kind of item, one method per list of the document."""
+
+    def __init__(self) -> None:
+        self._channel_sets: dict[tuple[str, ...] | None, frozenset[str]] = {
+            None: frozenset(CHANNELS)}
+
+    def caseworkers(self, w: CaseworkerIn) -> Caseworker:
+        return Caseworker(w.id, w.unit, w.max_per_day)
+
+    def citizens(self, c: CitizenIn) -> Citizen:
+        key = None if c.channels is None else tuple(c.channels)  # None: all three
+        channels = self._channel_sets.get(key)
+        if channels is None:
+            channels = self._channel_sets[key] = frozenset(c.channels or ())
+        return Citizen(c.id, c.unit, c.caseworker, c.show_probability, channels)
+
+    def slots(self, s: SlotIn) -> Slot:
+        return Slot(s.id, s.caseworker, s.start.text, s.start.date, s.minutes, s.channel,
+                    s.capacity)
+
+    def conversations(self, c: ConversationIn) -> Conversation:
+        return Conversation(c.id, c.citizen, c.earliest, c.deadline, c.minutes, c.pool,
+                            c.weight)
+
+    def bookings(self, b: BookingIn) -> Booking:
+        return Booking(b.conversation, b.slot, b.locked)
+
+    def rehab_meetings(self, m: RehabMeetingIn) -> RehabMeeting:
+        return RehabMeeting(m.id, m.date, m.capacity)
+
+    def rehab_cases(self, r: RehabCaseIn) -> RehabCase:
+        return RehabCase(r.id, r.citizen, r.ready, r.deadline, r.material_sent, r.weight)

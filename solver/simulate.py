@@ -1,109 +1,12 @@
-"""Monte-Carlo simulation of booking policies, week after week, with no-shows.
-
-    python -m solver.simulate SCENARIO --weeks 26 --seeds 20 [--policies today,edf,solver,
-        clairvoyant] [--json OUT] [--plot OUT.svg] [--check] [--jobs N]
-
-Each seed is one draw of the world (inflow, show probabilities, show outcomes per attempt,
-self-booking behaviour, rebook delays, sick days); every policy runs on that same draw (common
-random numbers, see `sim_draws`). The scenario file format is documented in
-`scenarios/README.md`. Pure Python: never imports the web application.
-"""
+"""`python -m solver.simulate SCENARIO …`: the simulation's command (see `solver.simulation`)."""
 
 from __future__ import annotations
 
-import argparse
-import json
-import multiprocessing as mp
-import os
 import sys
-import time
-from pathlib import Path
 
-from .sim_policies import POLICIES
-from .sim_report import summarise, svg_plot, table
-from .sim_run import RunResult, World
-from .sim_scenario import Scenario, ScenarioError, load_scenario, resolve_rule_set
-from .sim_world import population
+from .simulation.cli import DEFAULT_POLICIES, main, run, run_seed
 
-DEFAULT_POLICIES = ("today", "edf", "solver", "clairvoyant")
-
-
-def run_seed(scenario: Scenario, seed: int, weeks: int,
-             policies: tuple[str, ...] = DEFAULT_POLICIES,
-             check_plans: bool = False) -> dict[str, RunResult]:
-    """Every policy on one seed's world; the population is drawn once and shared."""
-    rule_set = resolve_rule_set(scenario)
-    specs = population(scenario, rule_set, seed, scenario.warmup_weeks + weeks)
-    out = {}
-    for name in policies:
-        world = World(scenario, rule_set, seed, weeks, specs, POLICIES[name](), check_plans)
-        out[name] = world.run()
-    return out
-
-
-def _job(args: tuple[Scenario, int, int, tuple[str, ...], bool]) -> dict[str, dict]:
-    runs = run_seed(*args)
-    return {name: r.to_json() for name, r in runs.items()}
-
-
-def run(scenario: Scenario, seeds: list[int], weeks: int,
-        policies: tuple[str, ...] = DEFAULT_POLICIES, check_plans: bool = False,
-        jobs: int = 1) -> dict[str, list[dict]]:
-    """Per policy, one result per seed (seed order), as plain JSON-able dicts."""
-    tasks = [(scenario, s, weeks, policies, check_plans) for s in seeds]
-    if jobs > 1 and len(seeds) > 1 and "fork" in mp.get_all_start_methods():
-        with mp.get_context("fork").Pool(min(jobs, len(seeds))) as pool:
-            per_seed = pool.map(_job, tasks, chunksize=1)
-    else:
-        per_seed = [_job(t) for t in tasks]
-    return {name: [r[name] for r in per_seed] for name in policies}
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m solver.simulate",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("scenario", help="scenario file (TOML), see scenarios/README.md")
-    parser.add_argument("--weeks", type=int, default=26, help="measured weeks (default 26)")
-    parser.add_argument("--seeds", type=int, default=20, help="number of seeds (default 20)")
-    parser.add_argument("--first-seed", type=int, default=1)
-    parser.add_argument("--policies", default=",".join(DEFAULT_POLICIES),
-                        help=f"comma-separated, from {', '.join(POLICIES)}")
-    parser.add_argument("--json", help="write the figures here as JSON")
-    parser.add_argument("--plot", help="write the weekly on-time plot here (SVG)")
-    parser.add_argument("--check", action="store_true",
-                        help="check every plan of every policy with solver.check (slower)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="processes, one seed each (default: all cores)")
-    args = parser.parse_args(argv)
-    try:
-        scenario = load_scenario(args.scenario)
-        resolve_rule_set(scenario)
-    except (ScenarioError, ValueError) as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    policies = tuple(p.strip() for p in args.policies.split(",") if p.strip())
-    unknown = [p for p in policies if p not in POLICIES]
-    if unknown or not policies:
-        print(f"unknown policies: {', '.join(unknown) or '(none given)'}", file=sys.stderr)
-        return 2
-    seeds = list(range(args.first_seed, args.first_seed + args.seeds))
-    t0 = time.perf_counter()
-    runs = run(scenario, seeds, args.weeks, policies, args.check, args.jobs)
-    summary = summarise(scenario, runs, args.weeks, seeds)
-    summary["wall_seconds"] = round(time.perf_counter() - t0, 1)
-    print(table(summary))
-    broken = [line for rs in runs.values() for r in rs for line in r["broken"]]
-    if args.check:
-        checked = sum(r["plans_checked"] for rs in runs.values() for r in rs)
-        print(f"\nsolver.check: {checked} plans checked, {len(broken)} broken rules")
-        for line in broken[:20]:
-            print("  " + line)
-    if args.json:
-        Path(args.json).write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
-    if args.plot:
-        Path(args.plot).write_text(svg_plot(summary), encoding="utf-8")
-    return 1 if broken else 0
-
+__all__ = ["DEFAULT_POLICIES", "main", "run", "run_seed"]
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -132,5 +132,5 @@ class _Tail:
 
 
 def _check(p: Any) -> None:
-    if not isinstance(p, Real) or not 0 <= p <= 1:
+    if not isinstance(p, Real) or p < 0 or not p <= 1:
         raise ValueError(f"a show probability must lie in [0, 1], got {p!r}")

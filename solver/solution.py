@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 
 from .problem import ProblemError
+from .schema import WORDING, Id
+from .validation import invalid, issues, one_of, sorted_issues
 
 SOLUTION_FORMAT = "jobcenter-plan-solution/1"
 STATUSES = ("optimal", "feasible", "infeasible", "error")
@@ -32,42 +36,49 @@ class Solution:
     @classmethod
     def from_json(cls, data: Any) -> Solution:
         """Read a solution document; malformed ones raise `ProblemError` with JSON paths."""
-        problems: list[str] = []
         if not isinstance(data, dict):
             raise ProblemError(["$: not a JSON object"])
-        if data.get("format") != SOLUTION_FORMAT:
-            problems.append(f"format: expected {SOLUTION_FORMAT!r}")
-        status = data.get("status")
-        if status not in STATUSES:
-            problems.append(f"status: not one of {', '.join(STATUSES)}")
+        try:
+            doc = SolutionDocument.model_validate(data)
+        except ValidationError as exc:
+            found = sorted_issues(SolutionDocument, issues(exc, WORDING))
+            raise ProblemError([str(i) for i in found]) from None
+        return cls(doc.status, [(p.conversation, p.slot) for p in doc.conversations],
+                   [(p.case, p.meeting) for p in doc.rehab],
+                   [(u.id, u.reason) for u in doc.unplanned], doc.stats)
 
-        def pairs(key: str, a: str, b: str) -> list[tuple[str, str]]:
-            items = data.get(key, [])
-            if not isinstance(items, list):
-                problems.append(f"{key}: not a list")
-                return []
-            out = []
-            for i, item in enumerate(items):
-                if not isinstance(item, dict):
-                    problems.append(f"{key}[{i}]: not an object")
-                    continue
-                ok = True
-                for k in (a, b):
-                    if not isinstance(item.get(k), str) or not item.get(k):
-                        problems.append(f"{key}[{i}].{k}: " +
-                                        ("missing" if k not in item else "not a non-empty string"))
-                        ok = False
-                if ok:
-                    out.append((item[a], item[b]))
-            return out
 
-        conversations = pairs("conversations", "conversation", "slot")
-        rehab = pairs("rehab", "case", "meeting")
-        unplanned = pairs("unplanned", "id", "reason")
-        stats = data.get("stats", {})
-        if not isinstance(stats, dict):
-            problems.append("stats: not an object")
-            stats = {}
-        if problems:
-            raise ProblemError(problems)
-        return cls(str(status), conversations, rehab, unplanned, stats)
+def _format(value: Any) -> str:
+    if value != SOLUTION_FORMAT:
+        raise invalid(f"expected {SOLUTION_FORMAT!r}")
+    return SOLUTION_FORMAT
+
+
+class _Object(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class ConversationPlacement(_Object):
+    conversation: Id
+    slot: Id
+
+
+class RehabPlacement(_Object):
+    case: Id
+    meeting: Id
+
+
+class UnplannedItem(_Object):
+    id: Id
+    reason: Id  # a reason a planner can act on: never empty
+
+
+class SolutionDocument(_Object):
+    """A `jobcenter-plan-solution/1` document (`plan-format.md`, "Solution")."""
+
+    format: Annotated[str, PlainValidator(_format), Field(validate_default=True)] = ""
+    status: Annotated[str, PlainValidator(one_of(STATUSES)), Field(validate_default=True)] = ""
+    conversations: list[ConversationPlacement] = []
+    rehab: list[RehabPlacement] = []
+    unplanned: list[UnplannedItem] = []
+    stats: dict[str, Any] = {}

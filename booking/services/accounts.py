@@ -1,7 +1,7 @@
 """Staff accounts and citizens' personal links (the MitID adapter would sit beside these).
 
-:func:`log_in` and :func:`open_citizen_link` are units of work of their own (they commit the
-audit entry); :func:`create_staff` and :func:`revoke_citizen_links` run in the caller's
+:func:`log_in`, :func:`open_citizen_link` and :func:`add_staff_user` are units of work of their
+own (they commit); :func:`create_staff` and :func:`revoke_citizen_links` run in the caller's
 transaction.
 """
 
@@ -16,6 +16,7 @@ from ..database import transaction
 from ..models import ActorKind, Caseworker, Citizen, Role, StaffUser, utcnow
 from ..principal import CitizenPrincipal, StaffPrincipal
 from . import audit
+from .errors import NotFound, ServiceError
 from .security import LinkError, Passwords, make_citizen_token, read_citizen_token
 
 
@@ -42,6 +43,39 @@ def create_staff(
     session.add(user)
     session.flush()
     return user
+
+
+class AccountError(ServiceError):
+    """``username_taken``: another staff user has this username."""
+
+
+def add_staff_user(
+    session: Session,
+    passwords: Passwords,
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    role: Role,
+) -> StaffUser:
+    """Create a staff user in a transaction of its own; AccountError when the name is taken."""
+    with transaction(session):
+        taken = session.scalar(
+            select(StaffUser.id).where(func.lower(StaffUser.username) == username.strip().lower())
+        )
+        if taken is not None:
+            raise AccountError("username_taken", username=username)
+        return create_staff(
+            session, passwords, username=username, full_name=full_name, password=password, role=role
+        )
+
+
+def link_identity(session: Session, citizen_id: int) -> tuple[int, int]:
+    """(citizen id, current link version) for a personal link; NotFound for no such citizen."""
+    citizen = session.get(Citizen, citizen_id)
+    if citizen is None:
+        raise NotFound("citizen")
+    return citizen.id, citizen.link_version
 
 
 def authenticate(

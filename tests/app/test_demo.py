@@ -122,3 +122,13 @@ def test_citizen_link_command(demo_app):
     assert demo_app.test_client().get(link).status_code == 302
     missing = runner.invoke(args=["citizen-link", "999999"])
     assert missing.exit_code == 1 and "no citizen" in missing.output
+
+
+def test_create_user_command_makes_a_staff_user_who_can_log_in(app, login):
+    runner = app.test_cli_runner()
+    args = ["create-user", "Ny.Planner", "--role", "planner", "--name", "Ny Planlægger"]
+    made = runner.invoke(args=args, input="hemmelig-kode\nhemmelig-kode\n")
+    assert made.exit_code == 0 and "created planner Ny.Planner" in made.output
+    assert login(app, "ny.planner", "hemmelig-kode").get("/planlaegning/").status_code == 200
+    again = runner.invoke(args=[*args[:1], "NY.PLANNER", *args[2:]], input="x\nx\n")
+    assert again.exit_code == 1 and "exists" in again.output

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from solver.sim_scenario import load_scenario
+from solver.simulation.scenario import load_scenario
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from solver.sim_draws import stream, uniform
-from solver.sim_run import World
-from solver.sim_scenario import resolve_rule_set
-from solver.sim_world import population, show_draw
-from solver.simulate import DEFAULT_POLICIES, run, run_seed
+from solver.simulation.cli import DEFAULT_POLICIES, run, run_seed
+from solver.simulation.draws import stream, uniform
+from solver.simulation.population import population
+from solver.simulation.run import World
+from solver.simulation.scenario import resolve_rule_set
+from solver.simulation.world import show_draw
 
 WEEKS = 6
 
@@ -73,7 +74,7 @@ def test_a_policy_change_does_not_change_the_draws(small):
     rule_set = resolve_rule_set(small)
     specs = population(small, rule_set, 3, small.warmup_weeks + WEEKS)
     seen: dict[str, dict[tuple, bool]] = {}
-    import solver.sim_run as sim_run
+    import solver.simulation.run as sim_run
 
     original = sim_run.show_draw
     for name in ("today", "edf", "solver"):
@@ -86,7 +87,7 @@ def test_a_policy_change_does_not_change_the_draws(small):
 
         sim_run.show_draw = spy
         try:
-            from solver.sim_policies import POLICIES
+            from solver.simulation.policies import POLICIES
 
             World(small, rule_set, 3, WEEKS, specs, POLICIES[name]()).run()
         finally:

@@ -23,7 +23,7 @@ clairvoyant: knows B's first attempt fails and books her second one directly: bo
 
 from __future__ import annotations
 
-from solver.simulate import run_seed
+from solver.simulation.cli import run_seed
 
 EXPECTED = {  # policy: (on time, due, late days, held, missed)
     "today": (1, 2, 14, 1, 1),

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from solver.sim_overbook import RISK, can_pair
-from solver.sim_policies import SolverPolicy
-from solver.sim_run import World
-from solver.sim_scenario import load_scenario, resolve_rule_set
-from solver.sim_world import population
+from solver.simulation.overbook import RISK, can_pair
+from solver.simulation.policies import SolverPolicy
+from solver.simulation.population import population
+from solver.simulation.run import World
+from solver.simulation.scenario import load_scenario, resolve_rule_set
 
 RULES = Path(__file__).resolve().parents[2] / "scenarios" / "rules" / "one-conversation.toml"
 

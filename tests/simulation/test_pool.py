@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from solver.sim_draws import uniform
-from solver.sim_policies import SolverPolicy
-from solver.sim_pool import invite_count, overflow_risk, seats_needed
-from solver.sim_run import World
-from solver.sim_scenario import load_scenario, resolve_rule_set
-from solver.sim_world import population
-from solver.simulate import run
+from solver.simulation.cli import run
+from solver.simulation.draws import uniform
+from solver.simulation.policies import SolverPolicy
+from solver.simulation.pool import invite_count, overflow_risk, seats_needed
+from solver.simulation.population import population
+from solver.simulation.run import World
+from solver.simulation.scenario import load_scenario, resolve_rule_set
 from solver.sizing import size_invitation
 
 RULES = Path(__file__).resolve().parents[2] / "scenarios" / "rules" / "one-conversation.toml"
@@ -145,7 +145,7 @@ def pooled(small):
 
 def test_every_window_keeps_the_risk_and_every_plan_passes_check(pooled):
     fits = []
-    import solver.sim_policies as sp
+    import solver.simulation.solver_policy as sp
 
     original = sp.fit
 
@@ -169,7 +169,7 @@ def test_every_window_keeps_the_risk_and_every_plan_passes_check(pooled):
 
 
 def test_pooled_windows_keep_common_random_numbers_and_the_clairvoyant_on_top(pooled):
-    import solver.sim_run as sim_run
+    import solver.simulation.run as sim_run
 
     rule_set = resolve_rule_set(pooled)
     specs = population(pooled, rule_set, 3, pooled.warmup_weeks + 6)

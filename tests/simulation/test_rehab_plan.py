@@ -9,11 +9,12 @@ import pytest
 
 from solver.problem import load_problem
 from solver.rehab import first_meeting_day
-from solver.sim_plan import _Builder
-from solver.sim_policies import SolverPolicy
-from solver.sim_run import World
-from solver.sim_scenario import resolve_rule_set
-from solver.sim_world import Case, population
+from solver.simulation.plan import _Builder
+from solver.simulation.policies import SolverPolicy
+from solver.simulation.population import population
+from solver.simulation.run import World
+from solver.simulation.scenario import resolve_rule_set
+from solver.simulation.world import Case
 
 
 @pytest.mark.parametrize("ready_offset", [-5, 0, 2, 3, 9])

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import ast
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from solver.sim_scenario import ScenarioError, load_scenario, parse_scenario, resolve_rule_set
-from solver.simulate import main
+from solver.simulation.cli import main
+from solver.simulation.scenario import (
+    ScenarioError,
+    load_scenario,
+    parse_scenario,
+    resolve_rule_set,
+)
 
 from .conftest import SCENARIOS
 
@@ -64,7 +71,10 @@ def test_cli_rejects_bad_input(tmp_path, capsys):
     assert main([str(SCENARIOS / "small.toml"), "--policies", "nope"]) == 2
 
 
-@pytest.mark.parametrize("module", sorted(SOLVER.glob("sim*.py")), ids=lambda p: p.name)
+SIMULATION = sorted((SOLVER / "simulation").glob("*.py"))
+
+
+@pytest.mark.parametrize("module", SIMULATION, ids=lambda p: p.name)
 def test_simulation_never_imports_the_web_app(module):
     tree = ast.parse(module.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
@@ -77,3 +87,11 @@ def test_simulation_never_imports_the_web_app(module):
         for name in names:
             assert name.split(".")[0] not in ("flask", "sqlalchemy"), name
             assert not name.startswith("booking.") or name == "booking.rules", name
+
+
+@pytest.mark.parametrize("module", ["solver.simulate", "solver.simulation"])
+def test_the_command_runs_as_a_module(module):
+    run = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True,
+                         text=True, cwd=SOLVER.parent)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("usage: python -m solver.simulate")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from solver import Problem, SolverSettings, check, load_problem, solve, upper_bound
 from solver.bench import main as bench_main
+from solver.bench import run_parse
 from solver.generate import SHAPES, generate
 from solver.solution import Solution
 
@@ -78,3 +79,10 @@ def test_bench_small_runs(capsys) -> None:  # type: ignore[no-untyped-def]
     assert bench_main(["--size", "S"]) == 0
     out = capsys.readouterr().out
     assert "optimal" in out and out.splitlines()[0].startswith("size")
+
+
+def test_bench_parse_times_reading_and_validating_a_file() -> None:
+    row = run_parse(1, shape="S")
+    assert row["conversations"] == len(generate(SHAPES["S"], 1)["conversations"])
+    assert row["mb"] > 0 and 0 < row["json_s"] <= row["total_s"]
+    assert row["validate_s"] == row["total_s"] - row["json_s"]

@@ -48,7 +48,7 @@ def _safe_next(target: str | None) -> str | None:
 
 def _new_web_session() -> None:
     """Start a fresh web session (no session fixation), keeping the chosen language."""
-    lang = web_session.get("lang")
+    lang = web_session.pop("lang", None)
     web_session.clear()
     if lang:
         web_session["lang"] = lang

@@ -15,6 +15,7 @@ from ...services.errors import NotFound
 from ...services.rehab import export, scenarios
 from ...tasks import project_scenario_task
 from . import bp
+from .charts import scenario_chart
 from .messages import field_messages
 
 # the form's first suggestion (the lead time comes from the settings, the inflow from history)
@@ -86,6 +87,7 @@ def scenario_compare() -> ResponseReturnValue:
         "planner/compare.html",
         scenarios=chosen,
         pending=pending,
+        chart=None if pending else scenario_chart(chosen, settings().targets),
         assumptions=export.assumption_rows(chosen),
         targets=settings().targets,
         printable=request.args.get("udskrift") == "1",

@@ -1,32 +1,13 @@
-"""Booking policies compared by the simulation, all on the same world and the same draws.
+"""The solver policy, and the clairvoyant reference built on it.
 
-* `today`      — today's practice: each citizen self-books first-come from the slots open before
-                 their deadline (early, late or never, as drawn for the citizen); the job centre
-                 books centrally only after the self-booking deadline, and after a no-show.
-* `edf`        — earliest-deadline-first greedy: every working day the job centre books every
-                 waiting conversation, earliest deadline first, into the earliest free seat.
-* `solver`     — the solver, re-planning weekly: bookings of the next `lock_days` are kept, the
-                 rest may move; show probabilities (each citizen's own, from the scenario's
-                 distribution, never the outcomes) drive the solver's robustness objective; group
-                 call-ins take the citizens least likely to come, invited until the expected
-                 arrivals fill the pool's seats (`group_fill`). New needs are added on the other
-                 working days by the same rules (group call-in first for the unlikely, else the
-                 earliest free seat). Overbooking (`sim_overbook`): a citizen may be double-booked
-                 into a seat that holds one other when both come with a chance of at most
-                 `[policy] overbook_risk` (if both come, one is turned away and rebooked); seats
-                 freed so go, at the re-plan, to needs placed after their planning target.
-                 Pooled windows (`sim_pool`, with `[policy] pool_risk` > 0): on a day without a
-                 group call-in with room, the policy pools the unit's free morning seats into a
-                 window and invites the citizens least likely to come, sized by the exact
-                 Poisson-binomial so that P(arrivals > seats) stays within `pool_risk`.
-* `clairvoyant` — a reference, not a policy: the solver policy that knows who will not come.
-                 It books each conversation at the attempt that will succeed (the misses before
-                 it cost nothing) and fills group call-ins with anyone of the unit.
-
-Central bookings are made at least `notice_days` ahead (the call-in letter); self-bookers may
-take any free seat from tomorrow. Rehabilitation cases: `today` books the first meeting that
-the material can reach once it is ready (first ready, first served); `edf` the same, earliest
-deadline first; `solver` and `clairvoyant` plan them with the solver every week.
+* `solver` re-plans weekly with the solver: bookings of the next `lock_days` are kept, the rest
+  may move; show probabilities (each citizen's own, from the scenario's distribution, never the
+  outcomes) drive the solver's robustness objective and the planning target (room for the
+  rebookings a citizen will probably need); group call-ins take the citizens least likely to
+  come. New needs are added on the other working days by the same rules. Overbooking
+  (`overbook`) and pooled windows (`pool`) are its own moves.
+* `clairvoyant` is the solver policy that knows who will not come: it books each conversation at
+  the attempt that will succeed and fills group call-ins with anyone of the unit.
 """
 
 from __future__ import annotations
@@ -34,141 +15,39 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from abc import ABC, abstractmethod
-from typing import Any
+from typing import TYPE_CHECKING
 
-from .api import SolverSettings, solve
-from .check import check
-from .problem import load_problem
-from .sim_draws import uniform
-from .sim_overbook import pair_seat
-from .sim_plan import plan_instance, snapshot
-from .sim_pool import fit, has_room, open_window, window_on
-from .sim_world import Case, Need, Seat, Session, first_free
+from ..api import SolverSettings, solve
+from ..check import check
+from ..problem import load_problem
+from .bookings import days_between
+from .overbook import pair_seat
+from .plan import plan_instance
+from .policy import Policy, assign_case, central_book, greedy_rehab, working
+from .pool import fit, has_room, open_window, window_on
+from .world import Need, Seat, Session, first_free
+
+if TYPE_CHECKING:
+    from .run import World
 
 RISK = 0.05  # the solver policy leaves room for rebookings until this risk of missing is left
 MAX_EXTRA = 3  # ... but for at most this many rebookings
-
-
-def _days(lo: dt.date, hi: dt.date) -> list[dt.date]:
-    return [lo + dt.timedelta(days=i) for i in range((hi - lo).days + 1)]
-
-
-def working(world: Any, day: dt.date) -> bool:
-    return day.weekday() < 5 and day not in world.closed
-
-
-def central_book(world: Any, need: Need, day: dt.date) -> bool:
-    lo = max(need.ready, day + dt.timedelta(days=world.booking.notice_days))
-    seat = first_free(world.seats_by_cw, need, lo, min(need.last_day, world.seat_horizon(day)))
-    if seat is not None:
-        world.book(need, seat)
-        return True
-    return False
-
-
-def greedy_rehab(world: Any, day: dt.date, key: Any) -> None:
-    lead = dt.timedelta(days=world.scenario.rehab.lead_days)
-    for case in sorted(world.waiting_cases(day), key=key):
-        first = max(case.ready, day) + lead
-        for m in world.meetings:
-            if m.day >= first and len(m.cases) < m.capacity:
-                assign_case(case, m)
-                break
-
-
-def assign_case(case: Case, meeting: Any) -> None:
-    if case.meeting is not None:
-        case.meeting.cases.remove(case)
-    case.meeting = meeting
-    if meeting is not None:
-        meeting.cases.append(case)
-
-
-class Policy(ABC):
-    name = ""
-    uses_groups = False
-    clairvoyant = False
-
-    @abstractmethod
-    def act(self, world: Any, day: dt.date) -> None:
-        """Book, rebook or leave alone, for one day of the simulation."""
-
-    def checked(self, world: Any, day: dt.date) -> None:
-        """With `check_plans`, every day's bookings go through `solver.check`."""
-        if world.check_plans and working(world, day):
-            inst, sol = snapshot(world, day)
-            broken = check(load_problem(inst.data), sol)
-            world.result.plans_checked += 1
-            world.result.broken += [f"{self.name} {day}: {line}" for line in broken]
-
-
-class TodayPractice(Policy):
-    name = "today"
-
-    def act(self, world: Any, day: dt.date) -> None:
-        work = working(world, day)
-        for need in world.needs(day):
-            if need.booked:
-                continue
-            if not need.central and need.sb_day is not None and need.sb_day <= day:
-                if day <= need.sb_deadline and self_book(world, need, day):
-                    continue
-                need.sb_day = None  # no slot before the deadline, or too late: central later
-            if work and (need.central or day > need.sb_deadline):
-                need.central = True
-                central_book(world, need, day)
-        if work:
-            greedy_rehab(world, day, key=lambda c: (c.ready, c.id))
-        self.checked(world, day)
-
-
-def self_book(world: Any, need: Need, day: dt.date) -> bool:
-    """First come: the citizen takes one of the first free seats before the deadline."""
-    seats: list[Seat] = []
-    lo = max(need.ready, day + dt.timedelta(days=1))
-    hi = min(need.deadline, need.last_day, world.seat_horizon(day))
-    while len(seats) < world.booking.self_booking_choices:
-        seat = first_free(world.seats_by_cw, need, lo, hi)
-        if seat is None:
-            break
-        seats.append(seat)
-        seat.need = need  # reserve while looking further
-    for seat in seats:
-        seat.need = None
-    if not seats:
-        return False
-    u = uniform(world.seed, "pick", need.cit.id, need.key, need.attempt)
-    world.book(need, seats[int(u * len(seats))])
-    return True
-
-
-class EarliestDeadline(Policy):
-    name = "edf"
-
-    def act(self, world: Any, day: dt.date) -> None:
-        if not working(world, day):
-            return
-        for need in world.needs(day):
-            if not need.booked:
-                central_book(world, need, day)
-        greedy_rehab(world, day, key=lambda c: (c.deadline, c.id))
-        self.checked(world, day)
 
 
 class SolverPolicy(Policy):
     name = "solver"
     uses_groups = True
     overbook_risk: float | None = None  # None: the scenario's `[policy] overbook_risk`
-    makes_windows = True  # pooled windows (`sim_pool`) when `[policy] pool_risk` > 0
+    makes_windows = True  # pooled windows (`pool`) when `[policy] pool_risk` > 0
 
     def __init__(self) -> None:
         self.planned_week: int | None = None
+        self._threshold = 0.0  # group call-in first at or below this show probability (`act`)
 
     def view_p(self, need: Need) -> float:
         return need.cit.spec.p
 
-    def target(self, world: Any, need: Need) -> dt.date:
+    def target(self, world: World, need: Need) -> dt.date:
         """The planning target: the deadline less room for the rebookings the citizen is
         likely to need (see `extra`), one `cycle` (rebook delay + notice) each."""
         return need.deadline - dt.timedelta(days=self.extra(need) * self.cycle(world))
@@ -182,23 +61,23 @@ class SolverPolicy(Policy):
             return MAX_EXTRA
         return min(MAX_EXTRA, math.ceil(math.log(RISK) / math.log(1 - p)) - 1)
 
-    def cycle(self, world: Any) -> int:
+    def cycle(self, world: World) -> int:
         r = world.booking.rebook_days
         return (r.min + r.max) // 2 + world.booking.notice_days
 
-    def call_day(self, world: Any, need: Need) -> dt.date:
+    def call_day(self, world: World, need: Need) -> dt.date:
         """The day the citizen is called in: the usual letter, or earlier (never before the
         need is known) when the citizen will probably need rebooking."""
         days = (self.extra(need) + 1) * self.cycle(world) + world.booking.notice_days
         return min(need.appear, need.deadline - dt.timedelta(days=days))
 
-    def needs(self, world: Any, day: dt.date) -> list[Need]:
+    def needs(self, world: World, day: dt.date) -> list[Need]:
         return [n for n in world.needs(day, early=True) if self.call_day(world, n) <= day]
 
     def group_ok(self, need: Need) -> bool:
         return need.cit.spec.p <= self._threshold
 
-    def room(self, world: Any, sess: Session, need: Need) -> bool:
+    def room(self, world: World, sess: Session, need: Need) -> bool:
         """A fixed group call-in: expected arrivals up to `group_fill` of the seats; a pooled
         window: P(arrivals > seats) at most `pool_risk` (exact Poisson-binomial)."""
         if sess.made:
@@ -207,19 +86,19 @@ class SolverPolicy(Policy):
         expected = sum(self.view_p(n) for n in sess.invitees) + self.view_p(need)
         return expected <= world.booking.group_fill * len(sess.seats) + 1e-9
 
-    def pooling(self, world: Any) -> bool:
+    def pooling(self, world: World) -> bool:
         return self.makes_windows and world.scenario.policy.pool_risk > 0
 
-    def fit(self, world: Any, sess: Session) -> None:
+    def fit(self, world: World, sess: Session) -> None:
         if sess.made:
             pol = world.scenario.policy
             fit(world, sess, self.view_p, pol.pool_risk, pol.pool_seats)
 
-    def invite(self, world: Any, need: Need, sess: Session) -> None:
+    def invite(self, world: World, need: Need, sess: Session) -> None:
         world.invite(need, sess)
         self.fit(world, sess)
 
-    def act(self, world: Any, day: dt.date) -> None:
+    def act(self, world: World, day: dt.date) -> None:
         if not working(world, day):
             return
         pol = world.scenario.policy
@@ -236,7 +115,7 @@ class SolverPolicy(Policy):
         greedy_rehab(world, day, key=lambda c: (c.deadline, c.id))
         self.checked(world, day)
 
-    def top_up(self, world: Any, day: dt.date) -> None:
+    def top_up(self, world: World, day: dt.date) -> None:
         for need in self.needs(world, day):
             if need.booked:
                 continue
@@ -246,7 +125,7 @@ class SolverPolicy(Policy):
             elif not self.overbook(world, need, day):
                 central_book(world, need, day)
 
-    def overbook(self, world: Any, need: Need, day: dt.date, skip: Seat | None = None) -> bool:
+    def overbook(self, world: World, need: Need, day: dt.date, skip: Seat | None = None) -> bool:
         """Double-book the citizen into a seat of their caseworker that holds one citizen
         unlikely to come, if that seat is no later than both the earliest free seat and the
         planning target allow (never later than the citizen would get a seat of their own)."""
@@ -271,7 +150,7 @@ class SolverPolicy(Policy):
         world.overbook(need, seat)
         return True
 
-    def session_choice(self, world: Any, need: Need, day: dt.date) -> Session | None:
+    def session_choice(self, world: World, need: Need, day: dt.date) -> Session | None:
         """A group call-in instead of a seat: for a citizen unlikely to come, the earliest
         session of the unit with room if it is on time (or no seat is); for anyone else, only
         when no seat of their caseworker meets the planning target but the session does."""
@@ -285,13 +164,13 @@ class SolverPolicy(Policy):
             self.fit(world, made)  # the new window was not taken: dissolve it
         return choice
 
-    def earliest_session(self, world: Any, need: Need, lo: dt.date,
+    def earliest_session(self, world: World, need: Need, lo: dt.date,
                          hi: dt.date) -> tuple[Session | None, Session | None]:
         """The earliest group call-in of the unit with room on [lo, hi]: a fixed one, a pooled
         window, or a new pooled window on a day that has none (returned second, too)."""
         unit = need.cit.spec.unit
         pool = self.pooling(world)
-        for d in _days(lo, hi):
+        for d in days_between(lo, hi):
             for s in world.sessions_by_day.get(d, []):
                 if s.unit == unit and s.minutes >= need.minutes and self.room(world, s, need):
                     return s, None
@@ -303,7 +182,7 @@ class SolverPolicy(Policy):
                     self.fit(world, made)
         return None, None
 
-    def session_or_seat(self, world: Any, need: Need, day: dt.date, lo: dt.date,
+    def session_or_seat(self, world: World, need: Need, day: dt.date, lo: dt.date,
                         sess: Session) -> Session | None:
         seat = first_free(world.seats_by_cw, need, lo, min(need.last_day,
                                                            world.seat_horizon(day)))
@@ -317,7 +196,7 @@ class SolverPolicy(Policy):
     def prefer(self, need: Need, sess: Session, seat: Seat | None, target: dt.date) -> bool:
         return sess.day <= target or seat is None or sess.day <= seat.day
 
-    def pull_forward(self, world: Any, day: dt.date, needs: list[Need]) -> None:
+    def pull_forward(self, world: World, day: dt.date, needs: list[Need]) -> None:
         """Seats freed by overbooking go to the needs the plan had to place after their
         planning target: each moves to its caseworker's earliest free seat, if earlier."""
         lo0 = day + dt.timedelta(days=world.booking.notice_days)
@@ -332,12 +211,12 @@ class SolverPolicy(Policy):
                 world.unbook(need)
                 world.book(need, better)
 
-    def replan(self, world: Any, day: dt.date) -> None:
+    def replan(self, world: World, day: dt.date) -> None:
         b = world.booking
         lock_until = day + dt.timedelta(days=max(b.lock_days, b.notice_days))
         needs = self.needs(world, day)
-        locked = [n for n in needs if n.booked and (n.booked_day < lock_until
-                                                     or n.booked_day <= self.target(world, n))]
+        locked = [n for n in needs if (d := n.booked_day) is not None
+                  and (d < lock_until or d <= self.target(world, n))]
         keep = {id(n) for n in locked}
         previous: dict[Need, Seat] = {}
         free = []
@@ -353,7 +232,7 @@ class SolverPolicy(Policy):
                 sess = self.session_choice(world, n, day)
                 if sess is not None:
                     self.invite(world, n, sess)
-            for d in _days(day, day + dt.timedelta(days=b.plan_horizon_days)):
+            for d in days_between(day, day + dt.timedelta(days=b.plan_horizon_days)):
                 for sess in list(world.sessions_by_day.get(d, [])):
                     self.fit(world, sess)  # the fewest seats for the invitations
             locked += [n for n in free if n.session is not None]
@@ -400,11 +279,8 @@ class Clairvoyant(SolverPolicy):
 
     makes_windows = False  # the reference keeps the job centre's own group call-ins only
 
-    def room(self, world: Any, sess: Session, need: Need) -> bool:
+    def room(self, world: World, sess: Session, need: Need) -> bool:
         return len(sess.invitees) < len(sess.seats)  # everyone invited will come
 
     def prefer(self, need: Need, sess: Session, seat: Seat | None, target: dt.date) -> bool:
         return seat is None or sess.day < seat.day
-
-
-POLICIES = {p.name: p for p in (TodayPractice, EarliestDeadline, SolverPolicy, Clairvoyant)}

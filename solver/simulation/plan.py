@@ -12,12 +12,16 @@ unlocked booking), rehabilitation cases whose material has not gone to the regio
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .problem import FORMAT
-from .sim_world import Case, Meeting, Need, Seat, Session
-from .solution import Solution
+from ..problem import FORMAT
+from ..solution import Solution
+from .world import Case, Meeting, Need, Seat, Session
+
+if TYPE_CHECKING:
+    from .run import World
 
 LATE_WEIGHT = 0.01  # a need that can no longer be met on time: placed, as early as possible
 
@@ -40,7 +44,7 @@ def _conv_id(need: Need) -> str:
 
 
 class _Builder:
-    def __init__(self, world: Any, today: dt.date) -> None:
+    def __init__(self, world: World, today: dt.date) -> None:
         self.world = world
         self.today = today
         r = world.booking.rebook_days
@@ -132,8 +136,9 @@ class _Builder:
                                           "caseworker": spec.caseworker})
 
 
-def plan_instance(world: Any, day: dt.date, locked: list[Need], free: list[Need],
-                  previous: dict[Need, Seat], view_p: Any, target: Any) -> Instance:
+def plan_instance(world: World, day: dt.date, locked: list[Need], free: list[Need],
+                  previous: dict[Need, Seat], view_p: Callable[[Need], float],
+                  target: Callable[[Need], dt.date]) -> Instance:
     """The weekly re-plan. `locked` needs keep their seat or invitation; `free` needs are to be
     placed (their `previous` seat, if any, is an unlocked booking)."""
     b = world.booking
@@ -180,7 +185,7 @@ def plan_instance(world: Any, day: dt.date, locked: list[Need], free: list[Need]
     return bld.inst
 
 
-def snapshot(world: Any, day: dt.date) -> tuple[Instance, Solution]:
+def snapshot(world: World, day: dt.date) -> tuple[Instance, Solution]:
     """Every booking from `day` on, as an instance (bookings unlocked) and its solution."""
     bld = _Builder(world, day)
     sol = Solution(status="feasible")
@@ -199,13 +204,13 @@ def snapshot(world: Any, day: dt.date) -> tuple[Instance, Solution]:
             conv = bld.need(need, need.cit.spec.p, need.earliest)
             sol.conversations.append((conv, bld.seat(need.seat)))
     lead = world.scenario.rehab.lead_days
-    cases = [c for c in world.cases if c.meeting is not None and c.presented is None]
+    booked = [(c, c.meeting) for c in world.cases if c.meeting is not None and c.presented is None]
     sent: dict[Meeting, int] = {}
-    for case in cases:
+    for case, meeting in booked:
         if case.sent(day, lead):
-            sent[case.meeting] = sent.get(case.meeting, 0) + 1
-    bld.rehab(day, 10_000, [c for c in cases if not c.sent(day, lead)], sent)
-    for case in cases:
+            sent[meeting] = sent.get(meeting, 0) + 1
+    bld.rehab(day, 10_000, [c for c, _ in booked if not c.sent(day, lead)], sent)
+    for case, meeting in booked:
         if not case.sent(day, lead):
-            sol.rehab.append((case.id, case.meeting.id))
+            sol.rehab.append((case.id, meeting.id))
     return bld.inst, sol

@@ -4,7 +4,7 @@ A window is a unit's free in-person morning seats on one day (several caseworker
 seats, at most `pool_seats`), run as one group call-in: arrivals are served by the next free
 caseworker of the pool. Invitations are sized with the exact distribution of the arrivals — the
 sum of the invitees' own predicted show probabilities, a Poisson-binomial variable, built by
-dynamic programming one invitee at a time (`solver/sizing.py`, shared with the app):
+dynamic programming one invitee at a time (`solver.sizing`, shared with the app):
 
     P_i(k) = P_{i-1}(k) · (1 − p_i) + P_{i-1}(k − 1) · p_i
 
@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
-from .sim_world import Need, Seat, Session
-from .sizing import overflow_risk
+from ..sizing import overflow_risk
+from .world import Need, Seat, Session
+
+if TYPE_CHECKING:
+    from .run import World
 
 NOON = "12:00"  # a window is a morning: in-person seats starting before noon
 
@@ -45,13 +48,13 @@ def seats_needed(probabilities: Sequence[float], risk: float, most: int) -> int:
     return most
 
 
-def _spare(world: Any, unit: str, day: dt.date, taken: Iterable[Seat] = ()) -> list[Seat]:
+def _spare(world: World, unit: str, day: dt.date, taken: Iterable[Seat] = ()) -> list[Seat]:
     """Free in-person morning seats of the unit on the day, whole caseworker mornings first
     (the caseworker with the most free morning seats, then by id), each in time order."""
-    taken = set(map(id, taken))
+    skip = {id(s) for s in taken}
     free = [s for s in world.seats_by_day.get(day, [])
             if s.unit == unit and s.channel == "in_person" and s.time < NOON
-            and s.need is None and s.session is None and id(s) not in taken]
+            and s.need is None and s.session is None and id(s) not in skip]
     per_cw: dict[str, int] = {}
     for s in free:
         per_cw[s.cw] = per_cw.get(s.cw, 0) + 1
@@ -59,25 +62,25 @@ def _spare(world: Any, unit: str, day: dt.date, taken: Iterable[Seat] = ()) -> l
     return free
 
 
-def window_on(world: Any, unit: str, day: dt.date) -> Session | None:
+def window_on(world: World, unit: str, day: dt.date) -> Session | None:
     return next((s for s in world.sessions_by_day.get(day, [])
                  if s.made and s.unit == unit), None)
 
 
-def capacity(world: Any, sess: Session, most: int) -> int:
+def capacity(world: World, sess: Session, most: int) -> int:
     """The seats the window can have: its own plus spare ones of the unit, at most `most`."""
     if not sess.made:
         return len(sess.seats)
     return min(most, len(sess.seats) + len(_spare(world, sess.unit, sess.day)))
 
 
-def has_room(world: Any, sess: Session, need: Need, view_p: Callable[[Need], float],
+def has_room(world: World, sess: Session, need: Need, view_p: Callable[[Need], float],
              risk: float, most: int) -> bool:
     ps = [view_p(n) for n in sess.invitees] + [view_p(need)]
-    return overflow_risk(ps, capacity(world, sess, most)) <= risk + 1e-12
+    return bool(overflow_risk(ps, capacity(world, sess, most)) <= risk + 1e-12)
 
 
-def open_window(world: Any, unit: str, day: dt.date, most: int) -> Session | None:
+def open_window(world: World, unit: str, day: dt.date, most: int) -> Session | None:
     """A new (still empty) window of the unit on the day, if it has a spare morning seat."""
     seats = _spare(world, unit, day)[:most]
     if not seats:
@@ -89,7 +92,7 @@ def open_window(world: Any, unit: str, day: dt.date, most: int) -> Session | Non
     return sess
 
 
-def fit(world: Any, sess: Session, view_p: Callable[[Need], float], risk: float,
+def fit(world: World, sess: Session, view_p: Callable[[Need], float], risk: float,
         most: int) -> None:
     """Give the window the fewest seats M with P(arrivals > M) at or below the risk (taking
     spare seats or giving seats back, latest first); an empty window is dissolved."""

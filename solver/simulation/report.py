@@ -8,24 +8,26 @@ so their intervals are those of the per-seed differences.
 from __future__ import annotations
 
 import math
-from html import escape
+from collections.abc import Callable
 from typing import Any
 
+from ..chart import Series, line_chart
+
+#: Student t quantiles t(0.975, df), exact to three decimals for df 1-30, then some larger df
 T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
         9: 2.262, 10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120,
-        17: 2.110, 18: 2.101, 19: 2.093, 20: 2.086, 25: 2.060, 30: 2.042, 40: 2.021, 60: 2.000,
+        17: 2.110, 18: 2.101, 19: 2.093, 20: 2.086, 21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064,
+        25: 2.060, 26: 2.056, 27: 2.052, 28: 2.048, 29: 2.045, 30: 2.042, 40: 2.021, 60: 2.000,
         120: 1.980}
-COLOURS = {"today": "#c0392b", "edf": "#e67e22", "solver": "#2471a3", "clairvoyant": "#7f8c8d"}
+COLOURS = {"today": "#c0392b", "edf": "#b35900", "solver": "#2471a3", "clairvoyant": "#6c7a7b"}
+DASHES = {"today": "7 4", "edf": "2 3", "clairvoyant": "9 3 2 3"}  # solver: solid
 
 
 def t975(df: int) -> float:
+    """t(0.975, df); between tabulated df the next lower one (a wider, safe interval)."""
     if df <= 0:
         return float("nan")
-    keys = sorted(T975)
-    for k in keys:
-        if df <= k:
-            return T975[k]
-    return 1.960
+    return T975[max(k for k in T975 if k <= df)]
 
 
 def ci(values: list[float]) -> dict[str, float]:
@@ -42,7 +44,7 @@ def _share(a: float, b: float) -> float:
     return a / b if b else 1.0
 
 
-def summarise(scenario: Any, runs: dict[str, list[dict]], weeks: int,
+def summarise(scenario: Any, runs: dict[str, list[dict[str, Any]]], weeks: int,
               seeds: list[int]) -> dict[str, Any]:
     groups = sorted({g for rs in runs.values() for r in rs for g in r["due"]})
     out: dict[str, Any] = {"scenario": scenario.name, "weeks": weeks, "seeds": seeds,
@@ -74,6 +76,9 @@ def summarise(scenario: Any, runs: dict[str, list[dict]], weeks: int,
                                "count": len(replans)},
             "weekly_on_time": [
                 _mean([_share(r["weekly_on_time"][w], r["weekly_due"][w]) for r in rs])
+                for w in range(weeks)],
+            "weekly_on_time_ci": [
+                ci([_share(r["weekly_on_time"][w], r["weekly_due"][w]) for r in rs])
                 for w in range(weeks)],
             "plans_checked": sum(r["plans_checked"] for r in rs),
             "broken_rules": sum(len(r["broken"]) for r in rs),
@@ -126,7 +131,7 @@ def table(summary: dict[str, Any]) -> str:
         lines.append(f"{g:<22}" + "".join(f"{_pct(p['on_time'][g]):>24}" for p in pol.values()))
     lines.append(f"{'rehab cases':<22}" + "".join(f"{_pct(p['rehab_on_time']):>24}"
                                                   for p in pol.values()))
-    rows = [
+    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
         ("utilisation %", lambda p: _pct(p["utilisation"])),
         ("no-shows % attempts", lambda p: _pct(p["no_show_rate"])),
         ("late days (total)", lambda p: f"{p['late_days']['mean']:.0f} ± "
@@ -160,46 +165,29 @@ def table(summary: dict[str, Any]) -> str:
 
 
 def svg_plot(summary: dict[str, Any], width: int = 720, height: int = 360) -> str:
-    """Weekly on-time share per policy (mean over seeds), hand-written SVG."""
+    """Weekly on-time share per policy (mean over seeds), with the solver policy's 95 %
+    interval across seeds as a band (`solver.chart`)."""
     pol = summary["policies"]
-    weeks = summary["weeks"]
-    left, right, top, bottom = 56, 130, 34, 44
-    w, h = width - left - right, height - top - bottom
+    weeks, seeds = summary["weeks"], len(summary["seeds"])
     lowest = min((v for p in pol.values() for v in p["weekly_on_time"]), default=0.5)
-    y0 = max(0.0, math.floor(lowest * 10) / 10 - 0.05)
-
-    def x(i: float) -> float:
-        return left + (w * i / max(1, weeks - 1))
-
-    def y(v: float) -> float:
-        return top + h * (1 - (v - y0) / (1 - y0))
-
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
-           '<rect width="100%" height="100%" fill="white"/>',
-           f'<text x="{left}" y="20" font-size="14">{escape(summary["scenario"])}: '
-           f'conversations on time per week (mean of {len(summary["seeds"])} seeds)</text>']
-    steps = round((1 - y0) / 0.05)
-    for k in range(steps + 1):
-        v = y0 + k * 0.05
-        out.append(f'<line x1="{left}" x2="{left + w}" y1="{y(v):.1f}" y2="{y(v):.1f}" '
-                   f'stroke="#ddd"/><text x="{left - 6}" y="{y(v) + 4:.1f}" '
-                   f'text-anchor="end">{100 * v:.0f} %</text>')
-    for i in range(0, weeks, max(1, weeks // 13)):
-        out.append(f'<text x="{x(i):.1f}" y="{top + h + 16}" text-anchor="middle">{i + 1}'
-                   '</text>')
-    out.append(f'<text x="{left + w / 2}" y="{height - 8}" text-anchor="middle">'
-               'week (by deadline)</text>')
-    out.append(f'<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" '
-               'stroke="#888"/>')
-    for j, (name, p) in enumerate(pol.items()):
-        colour = COLOURS.get(name, "#333")
-        pts = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(p["weekly_on_time"]))
-        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{pts}"/>')
-        ly = top + 14 + 20 * j
-        out.append(f'<line x1="{left + w + 12}" x2="{left + w + 32}" y1="{ly}" y2="{ly}" '
-                   f'stroke="{colour}" stroke-width="2"/><text x="{left + w + 38}" '
-                   f'y="{ly + 4}">{escape(name)} {100 * p["on_time"]["all"]["mean"]:.1f} %'
-                   '</text>')
-    out.append("</svg>\n")
-    return "\n".join(out)
+    series, described = [], []
+    for name, p in pol.items():
+        overall = p["on_time"]["all"]
+        weekly = p.get("weekly_on_time_ci")
+        band = None
+        if name == "solver" and weekly and seeds > 1:
+            band = ([c["lo"] for c in weekly], [c["hi"] for c in weekly])
+        series.append(Series(f"{name} {100 * overall['mean']:.1f} %", p["weekly_on_time"],
+                             COLOURS.get(name), DASHES.get(name), band))
+        described.append(f"{name} {100 * overall['mean']:.1f} % on time overall (95 % CI "
+                         f"{100 * overall['lo']:.1f} to {100 * overall['hi']:.1f})")
+    return line_chart(
+        series, x_labels=[str(w + 1) for w in range(weeks)],
+        title=f"{summary['scenario']}: conversations on time per week by deadline "
+              f"(mean of {seeds} seeds)",
+        description=(f"Share of the conversations due each week that were held on time, "
+                     f"weeks 1 to {weeks}, one line per policy: " + "; ".join(described)
+                     + (". The shaded band is the solver policy's 95 % interval across seeds."
+                        if any(s.band for s in series) else ".")),
+        y_min=max(0.0, math.floor(lowest * 10) / 10 - 0.05), y_max=1.0, percent=True,
+        width=width, height=height)

@@ -1,4 +1,4 @@
-"""The data of a simulation scenario: immutable values that `sim_scenario` parses TOML into."""
+"""The data of a simulation scenario: immutable values that `scenario` parses TOML into."""
 
 from __future__ import annotations
 

@@ -12,9 +12,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
-from .sim_world import Need, Seat
+from .world import Need, Seat
+
+if TYPE_CHECKING:
+    from .run import World
 
 RISK = 0.3  # at most this chance that both double-booked citizens come
 
@@ -23,7 +26,7 @@ def can_pair(p_need: float, p_other: float, risk: float) -> bool:
     return risk > 0 and p_need * p_other <= risk + 1e-12
 
 
-def pair_seat(world: Any, need: Need, view_p: Callable[[Need], float], risk: float,
+def pair_seat(world: World, need: Need, view_p: Callable[[Need], float], risk: float,
               lo: dt.date, hi: dt.date, skip: Seat | None = None) -> Seat | None:
     """The earliest seat of the citizen's caseworker in [lo, hi] that holds exactly one
     booking, fits the conversation, and whose citizen and this one both come with a chance of

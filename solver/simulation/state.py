@@ -1,0 +1,63 @@
+"""What a simulated world holds while it runs, declared once for the parts that act on it.
+
+`run.World` is put together from small parts, one per seam of a simulated day: `bookings`
+(what a policy may do), `programmes` (citizens start and end; obligations become needs),
+`attendance` (today's conversations happen or are missed) and `measure` (the verdict at the end).
+Each part is a class over this state; `World.__init__` fills it in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from booking.rules import RuleSet
+
+from .types import Booking, Scenario
+from .world import Case, Citizen, Meeting, Need, Seat, Session
+
+if TYPE_CHECKING:
+    from .measure import RunResult
+    from .policy import Policy
+
+
+class WorldState:
+    """The state of one run (scenario, seed, policy), shared by the parts of `run.World`."""
+
+    scenario: Scenario
+    rule_set: RuleSet
+    seed: int
+    policy: Policy
+    check_plans: bool
+    booking: Booking
+    # the calendar: from `first` to `end` (exclusive), measured from `measure_from`
+    first: dt.date
+    measure_from: dt.date
+    end: dt.date
+    weeks: int
+    last_seat_day: dt.date
+    closed: set[dt.date]
+    # the timetable
+    seats_by_cw: dict[str, list[Seat]]
+    sessions: list[Session]
+    seats_by_day: dict[dt.date, list[Seat]]
+    sessions_by_day: dict[dt.date, list[Session]]
+    meetings: list[Meeting]
+    unit_of: dict[str, str]
+    sick_rate: dict[str, float]
+    # the people
+    citizens: list[Citizen]
+    starting: dict[dt.date, list[Citizen]]
+    active: list[Citizen]
+    next_check: dict[str, dt.date]
+    cases: list[Case]
+    # the figures
+    result: RunResult
+
+    def show(self, need: Need, attempt: int) -> bool:
+        """Does the citizen come to this attempt at this conversation? (`run.World.show`)"""
+        raise NotImplementedError
+
+    def unbook(self, need: Need) -> None:
+        """Cancel the need's booking, if any (`bookings.Bookings.unbook`)."""
+        raise NotImplementedError
