@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..rules.model import TargetGroup
 from .base import Base, utcnow
-from .enums import Channel, db_enum
+from .enums import Channel, HeldKind, Holder, db_enum
 from .org import Caseworker, Unit
 
 TARGET_GROUPS = tuple(group.value for group in TargetGroup)
@@ -69,8 +69,15 @@ class Programme(Base):
     start_date: Mapped[date]
     end_date: Mapped[date | None]
     rule_set_code: Mapped[str] = mapped_column(ForeignKey("rule_sets.code"))
+    # why it ended early, e.g. "target_group_changed" (a new programme replaced it)
+    end_reason: Mapped[str | None] = mapped_column(String(32))
 
     citizen: Mapped[Citizen] = relationship(back_populates="programmes")
+    pauses: Mapped[list[ProgrammePause]] = relationship(
+        back_populates="programme",
+        order_by="ProgrammePause.start_date",
+        cascade="all, delete-orphan",
+    )
 
     __table_args__ = (
         CheckConstraint(f"target_group IN ({_GROUP_LIST})", name="target_group_known"),
@@ -78,8 +85,34 @@ class Programme(Base):
     )
 
 
+class ProgrammePause(Base):
+    """A stretch in which the programme's clock stands still (e.g. work between periods of
+    unemployment: LAB § 9 stk. 1 nr. 1 counts cumulative unemployment). ``end_date`` None: the
+    pause still runs."""
+
+    __tablename__ = "programme_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True
+    )
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+    programme: Mapped[Programme] = relationship(back_populates="pauses")
+
+    __table_args__ = (
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+    )
+
+
 class HeldConversation(Base):
-    """A conversation that took place (imported history or an attended booking)."""
+    """A held event (imported history, an attended booking or a group call-in): what it was
+    (``kind``), who held it (``holder``; ``joint`` with the unemployment fund present) and
+    whether the citizen declined the fund's presence at a joint conversation."""
 
     __tablename__ = "held_conversations"
 
@@ -88,8 +121,21 @@ class HeldConversation(Base):
         ForeignKey("citizens.id", ondelete="CASCADE"), index=True
     )
     held_on: Mapped[date]
+    kind: Mapped[HeldKind] = mapped_column(
+        db_enum(HeldKind, "held_kind"), default=HeldKind.conversation
+    )
+    holder: Mapped[Holder] = mapped_column(db_enum(Holder, "held_holder"), default=Holder.jobcentre)
     joint: Mapped[bool] = mapped_column(default=False)
+    fund_declined: Mapped[bool] = mapped_column(default=False)
     channel: Mapped[Channel | None] = mapped_column(db_enum(Channel, "held_channel"))
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), unique=True)
+    recorded_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     citizen: Mapped[Citizen] = relationship(back_populates="conversations")
+
+    __table_args__ = (
+        CheckConstraint(
+            "NOT (joint AND holder = 'unemployment_fund')", name="joint_held_by_jobcentre"
+        ),
+    )

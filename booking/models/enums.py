@@ -88,6 +88,43 @@ class OutboxState(StrEnum):
     failed = "failed"
 
 
+class HeldKind(StrEnum):
+    """What a held event was (the rules engine's requirement kinds)."""
+
+    conversation = "conversation"
+    offer = "offer"
+    rehab_presentation = "rehab_presentation"
+    reassessment = "reassessment"
+
+
+class Holder(StrEnum):
+    """Who held it: the job centre (the municipality) or the unemployment fund (a-kasse)."""
+
+    jobcentre = "jobcentre"
+    unemployment_fund = "unemployment_fund"
+
+
+class CancelledBy(StrEnum):
+    citizen = "citizen"
+    jobcentre = "jobcentre"
+
+
+class PlanRunState(StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+    accepted = "accepted"
+    superseded = "superseded"
+
+
+class PlanTrigger(StrEnum):
+    manual = "manual"
+    nightly = "nightly"
+    event = "event"
+    cli = "cli"
+
+
 class ActorKind(StrEnum):
     staff = "staff"
     citizen = "citizen"

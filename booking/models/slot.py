@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
 from .citizen import Citizen
-from .enums import BookingSource, BookingState, Channel, db_enum
+from .enums import BookingSource, BookingState, CancelledBy, Channel, db_enum
 from .org import Caseworker
 from .ruleset import Obligation
 
@@ -69,6 +69,12 @@ class Booking(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     created_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # the outcome a caseworker recorded (attended / no_show / cancelled), by whom and when
+    cancelled_by: Mapped[CancelledBy | None] = mapped_column(db_enum(CancelledBy, "cancelled_by"))
+    outcome_at: Mapped[datetime | None]
+    outcome_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    # the plan run that proposed this booking (source "solver")
+    plan_run_id: Mapped[int | None] = mapped_column(ForeignKey("plan_runs.id", ondelete="SET NULL"))
 
     slot: Mapped[Slot] = relationship(back_populates="bookings")
     citizen: Mapped[Citizen] = relationship()

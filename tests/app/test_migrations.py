@@ -134,3 +134,25 @@ def test_alembic_history_is_linear():
 
     script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
     assert len(script.get_heads()) == 1
+
+
+def test_0002_keeps_existing_held_conversations_as_job_centre_conversations(any_db_url):
+    """An existing database upgrades in place: old held conversations become conversations held
+    by the job centre, and the new rule (a joint conversation is the job centre's) is enforced."""
+    migrate.upgrade(any_db_url, "0001")
+    engine = create_engine(any_db_url)
+    try:
+        with engine.begin() as conn:
+            _seed_slot(conn)
+            conn.execute(text("INSERT INTO held_conversations (id, citizen_id, held_on, joint) "
+                              "VALUES (1, 1, '2027-02-01', true)"))
+        migrate.upgrade(any_db_url)
+        with engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT kind, holder, fund_declined FROM held_conversations")
+            ).one()
+        assert tuple(row) == ("conversation", "jobcentre", False)
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(text("UPDATE held_conversations SET holder = 'unemployment_fund'"))
+    finally:
+        engine.dispose()
