@@ -150,6 +150,13 @@ class SolverLimits(Section):
     num_workers: Positive
 
 
+class PlanningSettings(Section):
+    horizon_weeks: Annotated[int, Field(ge=1, le=52)]
+    lock_days: NonNegative
+    nightly_hour: Annotated[int, Field(ge=0, le=23)]
+    event_delay_s: Annotated[float, Field(ge=0.0, le=3600.0)]
+
+
 class QueueSettings(Section):
     backend: Literal["sqlite", "redis", "immediate"]
     url: str
@@ -195,6 +202,7 @@ class Settings(Section):
     targets: TargetSettings
     callin: CallinSettings
     solver: SolverLimits
+    planning: PlanningSettings
     queue: QueueSettings
     mail: MailSettings
     outbox: OutboxSettings
