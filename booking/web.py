@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
@@ -11,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from .database import Database
 from .db import db
@@ -39,6 +41,7 @@ def init_web(app: Flask, settings: Settings) -> None:
 
     from .blueprints import register_blueprints
 
+    app.url_map.converters["int"] = DatabaseId  # before any route is added
     register_blueprints(app)
     _register_errors(app)
     _register_template_helpers(app, settings)
@@ -48,6 +51,16 @@ def init_web(app: Flask, settings: Settings) -> None:
 
     register_cli(app)
     configure_tasks(settings, database)
+
+
+class DatabaseId(IntegerConverter):
+    """``<int:…>`` in every route: an id the database can hold (PostgreSQL ``integer``,
+    1 … 2³¹−1). A larger or zero id is a 404 before any query runs."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def wants_json() -> bool:
