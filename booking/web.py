@@ -19,6 +19,7 @@ from .db import db
 from .extensions import babel, csrf, limiter, login_manager, select_locale
 from .services import clock
 from .services.accounts import load_principal
+from .services.errors import NotFound
 from .services.security import Passwords
 from .settings import Settings
 
@@ -99,6 +100,11 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> ResponseReturnValue:
         return render(exc.code or 500)
+
+    @app.errorhandler(NotFound)
+    def _not_found(exc: NotFound) -> ResponseReturnValue:
+        """A service's NotFound that a view lets through is the page's 404."""
+        return render(404)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:

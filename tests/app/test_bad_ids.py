@@ -41,3 +41,14 @@ def test_the_bound_is_exactly_the_database_integer(app):
     for value in (2**31, 0, HUGE):
         with pytest.raises(NotFound):
             urls.match(f"/indkald/{value}")
+
+
+def test_a_service_not_found_that_a_view_lets_through_is_a_404(app, client):
+    from booking.services.errors import NotFound as ServiceNotFound
+
+    @app.route("/_test/missing")
+    def _missing() -> str:
+        raise ServiceNotFound("citizen")
+
+    page = client.get("/_test/missing")
+    assert page.status_code == 404 and "Siden findes ikke" in page.text
