@@ -20,7 +20,6 @@ from .services.demo import DemoError, DemoOptions, build_demo
 from .services.errors import NotFound
 from .services.rulesets import sync_rule_sets
 from .services.security import make_citizen_token
-from .settings import Settings
 
 
 def _url() -> str:
@@ -28,9 +27,11 @@ def _url() -> str:
 
 
 def register_cli(app: Flask) -> None:
-    from . import cli_rehab
+    from . import cli_plan, cli_rehab, cli_rules
 
     cli_rehab.register(app)
+    cli_plan.register(app)
+    cli_rules.register(app)
 
     register_outbox_cli(app)
 
@@ -72,6 +73,9 @@ def register_cli(app: Flask) -> None:
         migrate.upgrade(_url())
         with db.fresh_session() as session:
             sync_rule_sets(session)
+        from . import cli_rules
+
+        cli_rules.run_recompute(dry_run=False)
         click.echo("database ready")
 
     @app.cli.command("demo")
@@ -95,7 +99,7 @@ def register_cli(app: Flask) -> None:
             citizens=citizens or cfg.demo.citizens,
             caseworkers_per_unit=cfg.demo.caseworkers_per_unit,
             weeks=cfg.demo.weeks_of_slots,
-            rule_set=_active_rule_set(cfg),
+            rule_set=cfg.rules.active,
             optional_closed=cfg.calendar.optional_closed,
         )
         with db.fresh_session() as session:
@@ -154,15 +158,6 @@ def register_cli(app: Flask) -> None:
                 click.echo(f"error: user {username} exists", err=True)
                 sys.exit(1)
         click.echo(f"created {role} {username}")
-
-
-def _active_rule_set(cfg: Settings) -> str:
-    active = cfg.rules.active
-    if active == "auto":
-        from . import rules
-
-        return rules.rule_set_for_date(today_local()).id
-    return active
 
 
 def _link(citizen_id: int, link_version: int) -> str:

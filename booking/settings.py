@@ -90,6 +90,7 @@ class RulesSettings(Section):
     self_booking_days: NonNegative
     due_soon_days: Positive
     overdue_lookback_days: NonNegative
+    exemption_warn_share: Share
 
 
 class BookingSettings(Section):

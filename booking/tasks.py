@@ -90,3 +90,58 @@ def project_scenario_task(scenario_id: int) -> None:
     settings, database = runtime()
     with database.fresh_session() as session:
         run_scenario(session, settings, scenario_id)
+
+
+# --- the conversation planner (booking.services.planning) ------------------------------------
+
+
+def schedule_plan_run(run_id: int, trigger: str) -> None:
+    """Start a plan run in the background: an event run waits ``[planning] event_delay_s``
+    (events arriving meanwhile join the queued run), any other starts at once."""
+    settings, _ = runtime()
+    delay = settings.planning.event_delay_s if trigger == "event" else 0.0
+    if delay > 0:
+        plan_unit_task.schedule((run_id,), delay=delay)
+    else:
+        plan_unit_task(run_id)
+
+
+@huey.task()
+def plan_unit_task(run_id: int) -> dict[str, Any]:
+    """Compute a queued plan run (see booking.services.planning.runs.execute_run)."""
+    from .services.planning.runs import execute_run
+
+    settings, database = runtime()
+    return execute_run(database.sessions, run_id, settings, schedule=schedule_plan_run).as_dict()
+
+
+@huey.periodic_task(crontab(minute="0"))
+def nightly_replan() -> list[int] | None:
+    """The nightly re-plan of every unit, at ``[planning] nightly_hour`` local time.
+
+    Huey matches a crontab against the clock of the worker in UTC (``utc=True``, huey's
+    default, which make_huey keeps), not against the local time. So the task runs every hour on
+    the hour and goes ahead only in the hour that is ``nightly_hour`` in the configured zone
+    (``[app] timezone``): right in summer and winter time alike, whatever zone the worker's
+    machine is set to. Each unit gets a run with trigger ``nightly`` (a unit with an active run
+    keeps that one); locked bookings stay, and the solver moves a booking only where a higher
+    objective gains (``E_KEEP`` in solver/flow/costs.py)."""
+    from datetime import datetime
+
+    from .services.planning.runs import request_nightly
+
+    settings, database = runtime()
+    if datetime.now(clock.zone()).hour != settings.planning.nightly_hour:
+        return None
+    with database.fresh_session() as session:
+        requests = request_nightly(session, settings, schedule=schedule_plan_run)
+    return [r.run.id for r in requests]
+
+
+def _use_plan_scheduler() -> None:
+    from .services.planning.scheduling import use_scheduler
+
+    use_scheduler(schedule_plan_run)
+
+
+_use_plan_scheduler()

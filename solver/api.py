@@ -8,11 +8,11 @@ from fractions import Fraction
 from typing import Any
 
 from .allocate import allocate_conversations, conversation_bound
-from .explain import explain_conversations, explain_rehab
+from .explain import ERROR_CODE, explain_conversations, explain_rehab, reason_text
 from .model import build_index
 from .problem import Problem
 from .rehab import allocate_rehab
-from .solution import Solution
+from .solution import Solution, Unplanned
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,11 @@ def solve(problem: Problem, settings: SolverSettings | None = None) -> Solution:
     try:
         return _solve(problem, settings or SolverSettings(), t0)
     except Exception as exc:  # noqa: BLE001 - reported in the solution, as the contract asks
-        reason = f"solver error: {type(exc).__name__}: {exc}"
+        params = {"error": type(exc).__name__, "message": str(exc)}
+        reason = reason_text(ERROR_CODE, params)
         items = [c.id for c in problem.conversations] + [r.id for r in problem.rehab_cases]
-        return Solution(status="error", unplanned=[(i, reason) for i in items],
+        return Solution(status="error",
+                        unplanned=[Unplanned(i, reason, ERROR_CODE, params) for i in items],
                         stats={"on_time": 0, "late": 0, "unplanned": len(items),
                                "upper_bound_on_time": 0,
                                "solve_seconds": round(time.perf_counter() - t0, 3),
@@ -101,8 +103,10 @@ def _solve(problem: Problem, settings: SolverSettings, t0: float) -> Solution:
     if ix.locked_conflicts:
         stats["locked_conflicts"] = ix.locked_conflicts
     stats.update({f"flow_{k}": v for k, v in conv.stats.items()})
-    unplanned = [(ix.conv_ids[c], r) for c, r in sorted(conv_reasons.items())]
-    unplanned += [(cases[i].id, r) for i, r in sorted(rehab_reasons.items())]
+    unplanned = [Unplanned(ix.conv_ids[c], r.text, r.code, r.params)
+                 for c, r in sorted(conv_reasons.items())]
+    unplanned += [Unplanned(cases[i].id, r.text, r.code, r.params)
+                  for i, r in sorted(rehab_reasons.items())]
     return Solution(
         status=status,
         conversations=[(ix.conv_ids[c], ix.slot_ids[s]) for c, s in sorted(conv.placed.items())],

@@ -1,4 +1,5 @@
-"""One blueprint per room: citizen, caseworker, call-in, planner, manager, admin, api."""
+"""One blueprint per room: citizen, caseworker, call-in, planner, manager, lookup, rules, admin,
+api."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ def register_blueprints(app: Flask) -> None:
     from .lookup import bp as lookup_bp
     from .manager import bp as manager_bp
     from .planner import bp as planner_bp
+    from .rules import bp as rules_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(citizen_bp, url_prefix="/borger")
@@ -23,5 +25,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(planner_bp, url_prefix="/planlaegning")
     app.register_blueprint(manager_bp, url_prefix="/ledelse")
     app.register_blueprint(lookup_bp, url_prefix="/borgere")
+    app.register_blueprint(rules_bp, url_prefix="/regler")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")

@@ -12,6 +12,7 @@ from ..models import Role
 _ITEMS: list[tuple[str, Any, tuple[Role, ...]]] = [
     ("citizen.home", _l("Mine samtaler"), (Role.citizen,)),
     ("caseworker.home", _l("Ugeliste"), (Role.caseworker, Role.manager)),
+    ("caseworker.calendar_day", _l("Kalender"), (Role.caseworker,)),
     ("caseworker.queue", _l("Min kø"), (Role.caseworker,)),
     ("callin.home", _l("Central indkaldelse"), (Role.callin,)),
     ("callin.phone_list", _l("Ringeliste"), (Role.callin,)),
@@ -22,6 +23,7 @@ _ITEMS: list[tuple[str, Any, tuple[Role, ...]]] = [
         _l("Find borger"),
         (Role.caseworker, Role.callin, Role.planner, Role.manager),
     ),
+    ("rules.calculator", _l("Regelberegner"), (Role.caseworker, Role.planner, Role.manager)),
     ("admin.home", _l("Administration"), (Role.admin,)),
 ]
 

@@ -25,7 +25,16 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from .dates import Offset
-from .model import CHANNELS, GroupRules, Indicator, Requirement, RuleSet, RuleSetError, TargetGroup
+from .model import (
+    CHANNELS,
+    GroupRules,
+    Indicator,
+    PositionWindow,
+    Requirement,
+    RuleSet,
+    RuleSetError,
+    TargetGroup,
+)
 from .schema import MIN_SELF_BOOKING_DAYS, GroupTable, Inheritable, RequirementTable, RuleSetFile
 from .validation import rule_set_error
 
@@ -42,6 +51,7 @@ class _Inherited:
     channels: tuple[str, ...] = CHANNELS
     pool: str = "caseworker"
     holder: str = "jobcentre"
+    cumulative: bool = False
 
     def below(self, table: Inheritable) -> _Inherited:
         return _Inherited(
@@ -50,6 +60,7 @@ class _Inherited:
             channels=self.channels if table.channels is None else tuple(table.channels),
             pool=_given(table.pool, self.pool),
             holder=_given(table.holder, self.holder),
+            cumulative=_given(table.cumulative, self.cumulative),
         )
 
 
@@ -77,7 +88,7 @@ def _requirement(table: RequirementTable, path: str, inherited: _Inherited) -> R
         first_by=table.offset("first_by"),
         plan_by=table.offset("plan_by"),
         spread=table.spread,
-        joint_positions=table.positions,
+        joint_positions=table.joint_slots,
         channels=channels,
         first_channels=None if table.first_channels is None else tuple(table.first_channels),
         pool=_given(table.pool, inherited.pool),
@@ -89,6 +100,17 @@ def _requirement(table: RequirementTable, path: str, inherited: _Inherited) -> R
         max_age=table.max_age,
         basis=table.basis,
         path=path,
+        source=table.source,
+        verified=table.verified,
+        note=table.note,
+        cumulative=_given(table.cumulative, inherited.cumulative),
+        citizen_may_decline=table.citizen_may_decline,
+        min_share=table.share_of_group,
+        started_before=table.started_before,
+        positions=tuple(
+            PositionWindow(p.n, p.start() or Offset(0, "days"), p.source, p.verified, p.note)
+            for p in table.positions or ()
+        ),
     )
 
 
@@ -108,6 +130,7 @@ def _group(table: GroupTable, group: TargetGroup, defaults: _Inherited) -> Group
         indicator=None if indicator is None else Indicator(
             indicator.months, indicator.label_da, indicator.label_en
         ),
+        note=table.note,
     )
 
 
@@ -133,6 +156,8 @@ def parse_rule_set(data: dict[str, Any], source: str = "") -> RuleSet:
         sources=tuple(head.sources),
         groups={group: _group(table, group, defaults) for group, table in file.groups.items()},
         origin=source,
+        max_exemption_share=head.max_exemption_share,
+        note=head.note,
     )
 
 
@@ -195,9 +220,11 @@ def available_rule_sets() -> list[str]:
 def rule_set_for_date(day: date, *, candidates: Iterable[RuleSet] | None = None) -> RuleSet:
     """The rule set in force on ``day`` (by default among the packaged ones).
 
+    ``effective_from`` ≤ day ≤ ``effective_to`` (inclusive; no ``effective_to``: no end).
     Should two overlap, the one that took effect last wins (a newer law supersedes). Raises
-    :class:`RuleSetError` when none is in force. Which day to pass is the caller's choice; the
-    obligations of a programme normally follow the set in force at its start.
+    :class:`RuleSetError` when none is in force. Which day to pass is the caller's choice (the
+    app passes today in its own time zone, Europe/Copenhagen, for ``active = "auto"``); a
+    programme's obligations are not tied to one set: see :func:`booking.rules.obligations_in_force`.
     """
     pool = list(candidates) if candidates is not None else [
         load_rule_set(name) for name in available_rule_sets()

@@ -21,7 +21,9 @@ class TargetGroup(StrEnum):
 
     INSURED_UNEMPLOYED = "insured_unemployed"  # forsikrede ledige (dagpenge)
     CASH_BENEFIT = "cash_benefit"  # kontanthjælp
-    EDUCATION_BENEFIT = "education_benefit"  # uddannelseshjælp
+    # uddannelseshjælp; from 2025-07-01 (lov nr. 1655/2024) kontanthjælp for uddannelsesparate
+    # and aktivitetsparate under 30 without an education (the rule sets label it so)
+    EDUCATION_BENEFIT = "education_benefit"
     RESOURCE_PROGRAMME = "resource_programme"  # ressourceforløb
     JOB_CLARIFICATION = "job_clarification"  # jobafklaringsforløb
     FLEXJOB_BENEFIT = "flexjob_benefit"  # ledighedsydelse (fleksjobvisiterede)
@@ -68,13 +70,30 @@ class RuleSetError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class PositionWindow:
+    """A later start for one position of a requirement: position ``n`` (1-based) counts only
+    from ``start + from_`` (copenhagen-2017: the 2nd joint conversation in month 5 or 6)."""
+
+    n: int
+    from_: Offset
+    source: str = ""
+    verified: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Requirement:
     """One statutory (or local) requirement of a target group, as validated from TOML.
 
     Non-recurring: ``count`` events within ``[start + from_, start + to]``.
     Recurring (``every`` set): ``count`` events within each period
     ``[start + from_ + k·every, start + from_ + (k+1)·every]``, k = 0, 1, …, optionally stopping
-    before ``to``.
+    before ``to``. ``cumulative``: offsets count cumulative unemployment (the programme's pauses
+    stop the clock). ``source``/``verified``/``note``: where the rule is written and whether
+    that text was read (``False``: a secondary source or a reading; ``note`` says which).
+    ``min_share``: the share of the target group the rule must reach (the 75 % rule), ``None``
+    when it is owed to everyone. ``started_before``: the rule only serves programmes started
+    before that day.
     """
 
     id: str
@@ -102,6 +121,14 @@ class Requirement:
     max_age: int | None
     basis: str
     path: str
+    source: str = ""
+    verified: bool = False
+    note: str = ""
+    cumulative: bool = False
+    citizen_may_decline: bool = False
+    min_share: float | None = None
+    started_before: date | None = None
+    positions: tuple[PositionWindow, ...] = ()
 
     @property
     def recurring(self) -> bool:
@@ -115,6 +142,10 @@ class Requirement:
         if self.min_age is not None and age < self.min_age:
             return False
         return not (self.max_age is not None and age > self.max_age)
+
+    def serves(self, programme_start: date) -> bool:
+        """Whether the rule applies to a programme started on ``programme_start``."""
+        return self.started_before is None or programme_start < self.started_before
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +165,17 @@ class GroupRules:
     self_booking_days: int
     requirements: tuple[Requirement, ...]
     indicator: Indicator | None = None
+    note: str = ""
 
 
 @dataclass(frozen=True, repr=False)
 class RuleSet:
-    """A dated rule set: ``effective_from`` ≤ day ≤ ``effective_to`` (``None``: no end)."""
+    """A dated rule set: ``effective_from`` ≤ day ≤ ``effective_to`` (``None``: no end).
+
+    ``max_exemption_share``: the share of a target group the municipality may exempt from the
+    requirements that carry a ``min_share`` (0.25 from 2026-07-01), ``None`` when the set has
+    no such rule.
+    """
 
     id: str
     name_da: str
@@ -148,6 +185,8 @@ class RuleSet:
     sources: tuple[str, ...]
     groups: Mapping[TargetGroup, GroupRules] = field(default_factory=dict)
     origin: str = ""
+    max_exemption_share: float | None = None
+    note: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "groups", MappingProxyType(dict(self.groups)))
@@ -160,6 +199,13 @@ class RuleSet:
         if day < self.effective_from:
             return False
         return self.effective_to is None or day <= self.effective_to
+
+    @property
+    def requirements_with_share(self) -> dict[TargetGroup, tuple[Requirement, ...]]:
+        """Per group, the requirements under the 75 % rule (those with a ``min_share``)."""
+        found = {g: tuple(r for r in rules.requirements if r.min_share is not None)
+                 for g, rules in self.groups.items()}
+        return {g: reqs for g, reqs in found.items() if reqs}
 
     def has_group(self, group: TargetGroup | str) -> bool:
         return group in {g.value for g in self.groups}
@@ -179,18 +225,44 @@ class RuleSet:
 class HeldConversation:
     """Something that happened and may fulfil an obligation.
 
-    ``kind`` defaults to a conversation; pass ``kind="offer"`` (offer started),
-    ``"rehab_presentation"`` (case presented to the rehabilitation team) or ``"reassessment"``
-    (case sent for re-evaluation) to fulfil the other kinds. ``holder`` (``"jobcentre"`` /
-    ``"unemployment_fund"``), when known, restricts which obligations it can fulfil; ``None``
-    matches any holder.
+    ``kind``: ``"conversation"`` (default), ``"offer"`` (offer started), ``"rehab_presentation"``
+    (case presented to the rehabilitation team) or ``"reassessment"`` (case sent for
+    re-evaluation); it fulfils only obligations of the same kind. ``holder``: who held it,
+    ``"jobcentre"`` (the job centre; from 2026 "kommunen") or ``"unemployment_fund"`` (the
+    a-kasse); it fulfils only obligations of the same holder. ``joint``: the fund took part (a
+    joint conversation is held by the job centre). ``fund_declined``: a conversation meant to be
+    joint at which the citizen declined the fund's presence; it fulfils a joint requirement whose
+    rule lets the citizen decline (``citizen_may_decline``, e.g. LAB 2024 § 32 stk. 2), never
+    another joint one.
     """
 
     date: date
     joint: bool = False
     channel: str | None = None
     kind: str = "conversation"
-    holder: str | None = None
+    holder: str = "jobcentre"
+    fund_declined: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown kind {self.kind!r}; expected one of {KINDS}")
+        if self.holder not in HOLDERS:
+            raise ValueError(f"unknown holder {self.holder!r}; expected one of {HOLDERS}")
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A stretch ``[start, end]`` (inclusive) in which the programme's clock stands still for
+    requirements that count cumulative unemployment (LAB § 9 stk. 1 nr. 1: the insured
+    unemployed), e.g. work between periods of unemployment. ``end`` ``None``: still paused."""
+
+    start: date
+    end: date | None
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"pause ends ({self.end}) before it starts ({self.start})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +274,10 @@ class Obligation:
     last day allowed by the rule (period end, or the "first within" date). ``closes``: last day an
     event can still fulfil it (``None``: a late event still fulfils it, late). ``sequence`` is the
     ordinal within its requirement and period; ``(requirement_id, period, sequence)`` is a stable
-    key (see :attr:`key`).
+    key (see :attr:`key`). ``deadline`` is always a working day when one exists in
+    ``[earliest, target]`` (see :func:`booking.rules.clock.planning_date`); the statutory date is
+    the law's and is never moved. ``rule_set``: the set whose rule made it; ``source``,
+    ``verified``, ``note``: the rule's; ``min_share``: the rule's share under the 75 % rule.
     """
 
     kind: str
@@ -224,6 +299,11 @@ class Obligation:
     period: int = 1
     closes: date | None = None
     basis: str = ""
+    rule_set: str = ""
+    source: str = ""
+    verified: bool = False
+    note: str = ""
+    min_share: float | None = None
 
     @property
     def key(self) -> str:
@@ -244,3 +324,23 @@ class Obligation:
 
     def can_still_be_fulfilled(self, today: date) -> bool:
         return self.is_open and (self.closes is None or today <= self.closes)
+
+    def met_by(self, today: date) -> bool:
+        """Fulfilled on or before ``today`` (a late fulfilment counts once it has happened)."""
+        return self.fulfilled_on is not None and self.fulfilled_on <= today
+
+
+@dataclass(frozen=True, slots=True)
+class ObligationChange:
+    """One difference a law change makes (:func:`booking.rules.law_changes_on`): ``added`` (only
+    ``after``), ``removed`` (only ``before``) or ``moved`` (same key, other dates)."""
+
+    kind: str
+    before: Obligation | None
+    after: Obligation | None
+
+    @property
+    def key(self) -> str:
+        obligation = self.after if self.after is not None else self.before
+        assert obligation is not None
+        return obligation.key

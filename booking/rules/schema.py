@@ -55,6 +55,7 @@ Text = Annotated[str, AfterValidator(non_blank)]
 Label = Annotated[str, AfterValidator(non_blank), AfterValidator(_placeholders)]
 OptionalLabel = Annotated[str, AfterValidator(_placeholders)]
 Amount = Annotated[int, Field(ge=0)]
+Share = Annotated[float, Field(gt=0, le=1)]
 Positive = Annotated[int, Field(ge=1)]
 Channel = Annotated[str, AfterValidator(one_of(CHANNELS))]
 Channels = Annotated[list[Channel], AfterValidator(distinct)]
@@ -76,6 +77,34 @@ def _days(offset: Offset) -> tuple[int, int]:
     """Shortest and longest length in days of an offset (months are 28–31 days)."""
     per = {"days": (1, 1), "weeks": (7, 7), "months": (28, 31)}[offset.unit]
     return offset.amount * per[0], offset.amount * per[1]
+
+
+class PositionTable(Table):
+    """``[[groups.<group>.requirements.positions]]``: position ``n`` counts only from its own
+    start (``from_days|weeks|months``, from the programme start)."""
+
+    n: Positive
+    from_days: Amount | None = None
+    from_weeks: Amount | None = None
+    from_months: Amount | None = None
+    source: str = ""
+    verified: bool = False
+    note: str = ""
+
+    def start(self) -> Offset | None:
+        for unit in UNITS:
+            amount = getattr(self, f"from_{unit}")
+            if amount is not None:
+                return Offset(amount, unit)
+        return None
+
+    @model_validator(mode="after")
+    def _one_start(self) -> Self:
+        given = [f"from_{unit}" for unit in UNITS if getattr(self, f"from_{unit}") is not None]
+        if len(given) != 1:
+            raise problem(given[1] if given else "from_months",
+                          "give exactly one of from_days, from_weeks, from_months")
+        return self
 
 
 class RequirementTable(Table):
@@ -116,6 +145,14 @@ class RequirementTable(Table):
     accept_late: bool = False
     min_age: Amount | None = None
     max_age: Amount | None = None
+    source: str = ""
+    verified: bool = False
+    note: str = ""
+    cumulative: bool | None = None
+    citizen_may_decline: bool = False
+    share_of_group: Share | None = None
+    started_before: date | None = None
+    positions: list[PositionTable] | None = None
 
     def offset(self, family: str) -> Offset | None:
         """The ``<family>_days|weeks|months`` given, if any (at most one is)."""
@@ -170,7 +207,31 @@ class RequirementTable(Table):
         if self.accept_late and every is not None:
             raise problem("accept_late", "is not allowed on a recurring requirement (periods "
                           "are independent: a late event belongs to the next period)")
+        if self.citizen_may_decline and not self.joint_slots:
+            raise problem("citizen_may_decline", "needs a joint requirement (joint)")
+        if not self.verified and not self.note.strip() and self.source.strip():
+            raise problem("note", "an unverified rule with a source needs a note saying what "
+                          "was not verified")
+        self._check_positions(to, every)
         return self
+
+    def _check_positions(self, to: Offset | None, every: Offset | None) -> None:
+        if not self.positions:
+            return
+        if every is not None:
+            raise problem("positions", "is not allowed on a recurring requirement")
+        seen: set[int] = set()
+        for index, position in enumerate(self.positions):
+            if position.n > self.count or position.n in seen:
+                raise problem(("positions", index, "n"),
+                              f"must be distinct positions between 1 and {self.count}")
+            seen.add(position.n)
+            start = position.start()
+            assert start is not None and to is not None
+            if (start.amount >= to.amount if start.unit == to.unit
+                    else _days(start)[0] >= _days(to)[1]):
+                raise problem(("positions", index, f"from_{start.unit}"),
+                              f"must be before the end ({to})")
 
     def _check_joint(self) -> None:
         joint, positions, count = self.joint, self.joint_positions, self.count
@@ -184,7 +245,7 @@ class RequirementTable(Table):
             raise problem("joint", f"must be between 0 and count ({count}), got {joint}")
 
     @property
-    def positions(self) -> tuple[int, ...]:
+    def joint_slots(self) -> tuple[int, ...]:
         """Which of the ``count`` events are planned as joint (1-based)."""
         if self.joint_positions is not None:
             return tuple(sorted(self.joint_positions))
@@ -203,6 +264,7 @@ class Inheritable(Table):
     channels: Annotated[Channels, Field(min_length=1)] | None = None
     pool: Pool | None = None
     holder: Holder | None = None
+    cumulative: bool | None = None
 
 
 class DefaultsTable(Inheritable):
@@ -222,6 +284,7 @@ class GroupTable(Inheritable):
 
     label_da: Text
     label_en: Text
+    note: str = ""
     indicator: IndicatorTable | None = None
     requirements: list[RequirementTable]
 
@@ -245,6 +308,8 @@ class HeadTable(Table):
     effective_from: date
     effective_to: date | None = None
     sources: list[str] = []
+    note: str = ""
+    max_exemption_share: Annotated[float, Field(ge=0, lt=1)] | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Self:
@@ -260,3 +325,16 @@ class RuleSetFile(Table):
     rule_set: HeadTable
     defaults: DefaultsTable | None = None
     groups: Annotated[dict[GroupName, GroupTable], AfterValidator(_some_group)]
+
+    @model_validator(mode="after")
+    def _share_needs_exemption_share(self) -> Self:
+        """A requirement under the 75 % rule needs the set's ``max_exemption_share``."""
+        if self.rule_set.max_exemption_share is not None:
+            return self
+        for group, table in self.groups.items():
+            for index, requirement in enumerate(table.requirements):
+                if requirement.share_of_group is not None:
+                    raise problem(("groups", group.value, "requirements", index,
+                                   "share_of_group"),
+                                  "needs rule_set.max_exemption_share")
+        return self

@@ -3,18 +3,24 @@
 What counts as timely
 ---------------------
 "Rettidig" means held on or before the **statutory** deadline; the planning deadlines that spread
-N conversations over a period are a plan, and missing one is not a breach. So, for one citizen on
-``today``, looking only at obligations that are mandatory and held by the job centre (the
-unemployment fund's own conversations are its responsibility, not the job centre's indicator):
+N conversations over a period are a plan, and missing one is not a breach. The weekly list sorts
+a citizen on ``today`` by the obligations that are mandatory and held by the job centre (the
+unemployment fund's own conversations are its responsibility, not the job centre's list):
 
-* **overdue** (ikke rettidig): some obligation is open with its statutory deadline before today,
-  or was fulfilled after its statutory deadline. A late fulfilment is history that stays "not
-  timely" for the period it belongs to; pass ``since`` to look only at obligations whose statutory
-  deadline is on or after that day (e.g. the weekly list's 12-month look-back).
-* **due_soon** (falder inden for 3 uger): otherwise, some open obligation's planning deadline is
-  on or before ``today + due_soon_days`` (also when the planning deadline has already passed but
-  the statutory one has not: the citizen is behind plan, not yet late).
+* **overdue** (ikke rettidig): some obligation's statutory deadline has passed (is before
+  ``today``) and it has not been met by ``today`` — and either that deadline lies within the
+  look-back window (on or after ``since``) or the obligation can still be met (``accept_late``:
+  it is still owed, so it stays overdue until held). A missed conversation whose period has
+  closed therefore keeps the citizen overdue only while its deadline is within the window (the
+  app's ``overdue_lookback_days``); a conversation held late fulfils its obligation (late) and
+  clears the overdue status from the day it is held. ``since=None``: no window.
+* **due_soon** (falder inden for 3 uger): otherwise, some obligation not met by ``today`` that
+  can still be met has its planning deadline on or before ``today + due_soon_days`` (also when
+  the planning deadline has already passed but the statutory one has not: behind plan, not late).
 * **timely** (rettidig): otherwise.
+
+Late fulfilments remain visible on each obligation (:attr:`Obligation.fulfilled_late`) for the
+timeliness indicator, which is a different measure from the weekly list.
 """
 
 from __future__ import annotations
@@ -26,10 +32,18 @@ from .dates import months_before
 from .model import BOOKABLE_KINDS, HeldConversation, Obligation, TimelinessStatus
 
 
-def _counted(obligation: Obligation, since: date | None) -> bool:
-    if not obligation.mandatory or obligation.holder != "jobcentre":
+def _counted(obligation: Obligation) -> bool:
+    return obligation.mandatory and obligation.holder == "jobcentre"
+
+
+def is_overdue(obligation: Obligation, today: date, since: date | None = None) -> bool:
+    """The weekly list's "overdue" for one obligation (see the module docstring)."""
+    if not _counted(obligation) or obligation.statutory_deadline >= today:
         return False
-    return since is None or obligation.statutory_deadline >= since
+    if obligation.met_by(today):
+        return False
+    in_window = since is None or obligation.statutory_deadline >= since
+    return in_window or obligation.can_still_be_fulfilled(today)
 
 
 def timeliness_status(
@@ -39,15 +53,14 @@ def timeliness_status(
     due_soon_days: int = 21,
     since: date | None = None,
 ) -> TimelinessStatus:
-    """Weekly-list bucket of one citizen on ``today`` (see the module docstring)."""
-    counted = [o for o in obligations if _counted(o, since)]
-    for o in counted:
-        if o.fulfilled_on is None and o.statutory_deadline < today:
-            return TimelinessStatus.OVERDUE
-        if o.fulfilled_on is not None and o.fulfilled_on > o.statutory_deadline:
-            return TimelinessStatus.OVERDUE
+    """Weekly-list bucket of one citizen on ``today`` (see the module docstring); ``since`` is
+    the first day of the look-back window (``today − overdue_lookback_days``)."""
+    counted = [o for o in obligations if _counted(o)]
+    if any(is_overdue(o, today, since) for o in counted):
+        return TimelinessStatus.OVERDUE
     horizon = today + timedelta(days=due_soon_days)
-    if any(o.fulfilled_on is None and o.deadline <= horizon for o in counted):
+    if any(not o.met_by(today) and o.can_still_be_fulfilled(today) and o.deadline <= horizon
+           for o in counted):
         return TimelinessStatus.DUE_SOON
     return TimelinessStatus.TIMELY
 

@@ -39,6 +39,10 @@ _MESSAGES = {
     "dict_type": "must be a table, got {input}",
     "model_type": "must be a table, got {input}",
     "greater_than_equal": "must be at least {ge}, got {input}",
+    "greater_than": "must be greater than {gt}, got {input}",
+    "less_than_equal": "must be at most {le}, got {input}",
+    "less_than": "must be less than {lt}, got {input}",
+    "float_type": "must be a number, got {input}",
     "too_short": "must not be empty",
 }
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import random
-import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,12 +13,11 @@ from .. import rules
 from ..database import transaction
 from ..models import (
     Absence,
-    Booking,
-    BookingSource,
     Caseworker,
     Channel,
     Citizen,
     HeldConversation,
+    Holder,
     ObligationState,
     Programme,
     Role,
@@ -33,10 +31,11 @@ from . import accounts, demo_data
 from .attendance import estimate_show_probability
 from .calendar_days import closed_days, local_datetime, week_monday
 from .callin.demo import add_demo_session
-from .clock import zone
+from .demo_bookings import book_demo_citizens
 from .demo_rehab import demo_rehab
 from .errors import ServiceError
-from .obligations import BOOKABLE_KINDS, open_obligations, refresh_citizen
+from .law.context import LawConfig, LawContext, law_context, rule_set_code_for
+from .obligations import open_obligations, refresh_citizen
 from .rulesets import sync_rule_sets
 from .security import Passwords, cpr_digest
 from .slots import publish_slots
@@ -53,7 +52,7 @@ class DemoOptions:
     citizens: int = 1500
     caseworkers_per_unit: int = 10
     weeks: int = 8
-    rule_set: str = "lab-2024"
+    rule_set: str = "auto"  # "auto": by due date; a set's id pins that set
     optional_closed: tuple[str, ...] = ()
     rehab_capacity: int = 5
     rehab_lead_days: int = 14
@@ -95,7 +94,7 @@ def _build(
     _absences(session, rng, caseworkers, start, opts.weeks)
     for cw in caseworkers:
         publish_slots(session, cw, start, end, optional_closed=opts.optional_closed)
-    booked = _bookings(session, rng, citizens, opts)
+    booked = book_demo_citizens(session, rng, citizens, opts.today, opts.booked_share)
     meetings, cases = demo_rehab(session, rng, citizens, closed, opts)
     session.flush()
     # a group call-in today (fælles indkald)
@@ -208,6 +207,8 @@ def _citizens(
     groups_of = {code: groups for code, _n, groups in demo_data.UNITS}
     unit_codes = list(demo_data.UNIT_SHARE)
     weights = [demo_data.UNIT_SHARE[c] for c in unit_codes]
+    config = LawConfig(opts.rule_set, tuple(opts.optional_closed))
+    context = law_context(session, config, around=opts.today)
     citizens = []
     for i in range(opts.citizens):
         code = rng.choices(unit_codes, weights)[0]
@@ -235,17 +236,18 @@ def _citizens(
             attended_count=0,
             missed_count=0,
         )
-        programme = Programme(target_group=group, start_date=start, rule_set_code=opts.rule_set)
+        programme = Programme(target_group=group, start_date=start,
+                              rule_set_code=rule_set_code_for(config, start, opts.today))
         citizen.programmes.append(programme)
         session.add(citizen)
-        _history(rng, citizen, programme, true_p, opts)
+        _history(rng, citizen, programme, true_p, opts, context)
         citizen.show_probability = round(
             estimate_show_probability(citizen.attended_count, citizen.missed_count, mean), 4
         )
         citizens.append(citizen)
     session.flush()
     for citizen in citizens:
-        refresh_citizen(session, citizen, opts.today)
+        refresh_citizen(session, citizen, opts.today, law=context)
     return citizens
 
 
@@ -255,27 +257,31 @@ def _programme_start(rng: random.Random, group: str, today: date) -> date:
 
 
 def _history(
-    rng: random.Random, citizen: Citizen, programme: Programme, true_p: float, opts: DemoOptions
+    rng: random.Random,
+    citizen: Citizen,
+    programme: Programme,
+    true_p: float,
+    opts: DemoOptions,
+    context: LawContext,
 ) -> None:
-    """Held conversations up to yesterday: mostly on time, some late, a few still missing."""
-    rule_set = rules.load_rule_set(programme.rule_set_code)
-    group = rules.TargetGroup(programme.target_group)
+    """Held conversations up to yesterday: the job centre's mostly on time, some late, a few
+    still missing; then most of the unemployment fund's own."""
     held: list[rules.HeldConversation] = []
     yesterday = opts.today - timedelta(days=1)
+
+    def computed() -> list[rules.Obligation]:
+        return list(rules.obligations_in_force(
+            programme.target_group, programme.start_date, held, until=yesterday,
+            birth_date=citizen.birth_date, closed=context.closed,
+            rule_set=context.rule_set_for(programme.rule_set_code),
+        ))
+
     for _ in range(40):
-        obligations = rules.compute_obligations(
-            rule_set,
-            group,
-            programme.start_date,
-            held,
-            until=yesterday,
-            birth_date=citizen.birth_date,
-        )
         pending = [
             o
-            for o in obligations
+            for o in computed()
             if o.fulfilled_on is None
-            and o.kind in BOOKABLE_KINDS
+            and o.kind == "conversation"
             and o.holder == "jobcentre"
             and o.earliest <= yesterday
         ]
@@ -291,12 +297,22 @@ def _history(
                 break  # still missing: the citizen is overdue today
         while rng.random() > true_p and citizen.missed_count < 20:
             citizen.missed_count += 1
-        channel = "in_person" if not held else rng.choice(ob.channels)
+        channel = "in_person" if not held else rng.choice(ob.channels or ("in_person",))
         held.append(rules.HeldConversation(date=day, joint=ob.joint, channel=channel))
         citizen.conversations.append(
             HeldConversation(held_on=day, joint=ob.joint, channel=Channel(channel))
         )
         citizen.attended_count += 1
+    for ob in computed():
+        if ob.holder != "unemployment_fund" or ob.fulfilled_on is not None:
+            continue
+        last = min(ob.deadline, yesterday)
+        if ob.kind != "conversation" or ob.earliest > last or rng.random() >= 0.9:
+            continue
+        day = ob.earliest + timedelta(days=rng.randint(0, (last - ob.earliest).days))
+        citizen.conversations.append(HeldConversation(
+            held_on=day, channel=Channel.in_person, holder=Holder.unemployment_fund
+        ))
 
 
 def _absences(
@@ -315,49 +331,6 @@ def _absences(
                 )
             )
     session.flush()
-
-
-def _bookings(
-    session: Session, rng: random.Random, citizens: list[Citizen], opts: DemoOptions
-) -> int:
-    """Book a share of the open obligations into free slots, as self-booking would."""
-    tomorrow = local_datetime(opts.today + timedelta(days=1), time(0, 0)).astimezone(UTC)
-    slots_by_cw: dict[int, list[Slot]] = {}
-    for slot in session.scalars(
-        select(Slot).where(Slot.starts_at >= tomorrow).order_by(Slot.starts_at)
-    ):
-        slots_by_cw.setdefault(slot.caseworker_id, []).append(slot)
-    taken: set[int] = set()
-    count = 0
-    for citizen in citizens:
-        for ob in open_obligations(session, citizen.id):
-            if rng.random() >= opts.booked_share or ob.deadline < opts.today:
-                continue
-            allowed = set(ob.channels) & set(citizen.channels or ("in_person", "phone", "video"))
-            for slot in slots_by_cw.get(citizen.caseworker_id or -1, []):
-                day = slot.starts_at.astimezone(zone()).date()
-                if slot.id in taken or slot.channel.value not in allowed:
-                    continue
-                if not ob.earliest <= day <= ob.deadline or slot.minutes < ob.minutes:
-                    continue
-                taken.add(slot.id)
-                session.add(
-                    Booking(
-                        slot_id=slot.id,
-                        seat=1,
-                        citizen_id=citizen.id,
-                        obligation_id=ob.id,
-                        source=BookingSource.self,
-                        ical_uid=f"{uuid.UUID(int=rng.getrandbits(128))}@rettidig",
-                        created_at=datetime.now(UTC),
-                    )
-                )
-                ob.state = ObligationState.booked
-                count += 1
-                break
-            break  # only the next obligation is bookable now
-    session.flush()
-    return count
 
 
 def _showcase(

@@ -6,12 +6,12 @@ import random
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from solver import SolverSettings
 
-from .. import rules
-from ..models import Citizen, RehabCase, RehabCaseState, RehabSchedule
+from ..models import Citizen, Obligation, RehabCase, RehabCaseState, RehabSchedule
 from .calendar_days import week_monday
 from .rehab.assign import replan
 from .rehab.schedule import generate_meetings
@@ -39,10 +39,9 @@ def demo_rehab(
         programme = citizen.programmes[0]
         if programme.target_group != "job_clarification":
             continue
-        rule_set = rules.load_rule_set(programme.rule_set_code)
-        deadline = rules.rehab_presentation_deadline(
-            rule_set, rules.TargetGroup.JOB_CLARIFICATION, programme.start_date
-        ) or programme.start_date + timedelta(weeks=4)
+        deadline = _presentation_deadline(session, programme.id) or (
+            programme.start_date + timedelta(weeks=4)
+        )
         state = (
             RehabCaseState.presented
             if deadline < opts.today - timedelta(days=7)
@@ -69,3 +68,13 @@ def demo_rehab(
     return len(made.created), cases
 
 
+def _presentation_deadline(session: Session, programme_id: int) -> date | None:
+    """The planning deadline of the programme's stored rehabilitation-team presentation (the
+    rule set in force computed it), if it has one."""
+    return session.scalar(
+        select(Obligation.deadline)
+        .where(Obligation.programme_id == programme_id,
+               Obligation.kind == "rehab_presentation")
+        .order_by(Obligation.deadline)
+        .limit(1)
+    )

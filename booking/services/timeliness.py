@@ -1,9 +1,10 @@
-"""Weekly lists (timely / due within 3 weeks / overdue) and the timeliness indicator, with
-the caseworker's and the manager's page built from them."""
+"""The timeliness indicator, and the caseworker's and the manager's pages built from it and
+from the weekly list (:mod:`booking.services.law.weekly`, re-exported here).
+
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
@@ -11,101 +12,20 @@ from typing import Literal
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from .. import rules
-from ..models import Caseworker, Citizen, Obligation, ObligationState, Programme, Unit
+from ..models import Caseworker, Citizen, Obligation, ObligationState, Unit
 from ..settings import RulesSettings, TargetSettings
 from .errors import NotFound, ServiceError
-from .obligations import BOOKABLE_KINDS, as_rule_obligation
+from .law.indicator import GroupIndicator, group_indicators
+from .law.weekly import CitizenLine, Status, WeeklyList, classify, weekly_list
+from .obligations import BOOKABLE_KINDS
 
 Grouping = Literal["unit", "caseworker"]
 
-
-@dataclass
-class CitizenLine:
-    citizen: Citizen
-    status: rules.TimelinessStatus
-    next_obligation: Obligation | None
-
-
-@dataclass
-class WeeklyList:
-    today: date
-    overdue: list[CitizenLine] = field(default_factory=list)
-    due_soon: list[CitizenLine] = field(default_factory=list)
-    timely: list[CitizenLine] = field(default_factory=list)
-
-    @property
-    def total(self) -> int:
-        return len(self.overdue) + len(self.due_soon) + len(self.timely)
-
-
-def weekly_list(
-    session: Session,
-    today: date,
-    *,
-    caseworker_id: int | None = None,
-    unit_id: int | None = None,
-    due_soon_days: int,
-    lookback_days: int,
-) -> WeeklyList:
-    """Citizens of a caseworker (or unit) sorted into overdue / due soon / timely.
-
-    A conversation missed or held late counts as overdue while its statutory deadline lies
-    within the last ``lookback_days``; an open one still past its deadline always does.
-    """
-    stmt = select(Citizen)
-    if caseworker_id is not None:
-        stmt = stmt.where(Citizen.caseworker_id == caseworker_id)
-    if unit_id is not None:
-        stmt = stmt.where(Citizen.unit_id == unit_id)
-    citizens = list(session.scalars(stmt.order_by(Citizen.name)))
-    by_citizen: dict[int, list[Obligation]] = defaultdict(list)
-    groups: dict[int, str] = {}
-    if citizens:
-        ids = [c.id for c in citizens]
-        rows = session.execute(
-            select(Obligation, Programme.target_group)
-            .join(Programme, Programme.id == Obligation.programme_id)
-            .where(
-                Obligation.citizen_id.in_(ids),
-                Obligation.kind.in_(BOOKABLE_KINDS),
-                Obligation.holder == "jobcentre",
-            )
-            .order_by(Obligation.deadline)
-        )
-        for ob, group in rows:
-            by_citizen[ob.citizen_id].append(ob)
-            groups[ob.id] = group
-    result = WeeklyList(today=today)
-    for citizen in citizens:
-        obs = by_citizen.get(citizen.id, [])
-        converted = [as_rule_obligation(o, groups[o.id]) for o in obs]
-        status = rules.timeliness_status(
-            converted,
-            today,
-            due_soon_days=due_soon_days,
-            since=today - timedelta(days=lookback_days),
-        )
-        if status != rules.TimelinessStatus.OVERDUE and any(
-            o.fulfilled_on is None
-            and o.statutory_deadline < today
-            and o.mandatory
-            and o.holder == "jobcentre"
-            for o in converted
-            if o.closes is None or o.closes >= today
-        ):
-            status = rules.TimelinessStatus.OVERDUE
-        pending = [o for o in obs if o.state in (ObligationState.open, ObligationState.booked)]
-        line = CitizenLine(citizen, status, pending[0] if pending else None)
-        getattr(result, status.value).append(line)
-    key = _line_deadline
-    result.overdue.sort(key=key)
-    result.due_soon.sort(key=key)
-    return result
-
-
-def _line_deadline(line: CitizenLine) -> date:
-    return line.next_obligation.deadline if line.next_obligation else date.max
+__all__ = [
+    "CitizenLine", "Forbidden", "Grouping", "Indicator", "ManagerPage", "Status", "WeeklyList",
+    "WeeklyPage", "classify", "indicator", "manager_page", "weekly_list", "weekly_page",
+    "weeks_back",
+]
 
 
 @dataclass(frozen=True)
@@ -123,15 +43,14 @@ class Indicator:
 def indicator(
     session: Session, start: date, end: date, today: date, *, by: Grouping = "unit"
 ) -> list[Indicator]:
-    """Share of conversation obligations falling due in [start, end) that were held on time.
-
-    Only deadlines before ``today`` count (a deadline still ahead cannot be judged yet).
-    ``by`` is "unit" or "caseworker".
-    """
+    """Share of conversation obligations whose statutory deadline falls in [start, end) that
+    were held on or before it. Only deadlines before ``today`` count (one still ahead cannot be
+    judged yet); exempted obligations are not due. ``by`` is "unit" or "caseworker"."""
     on_time = case(
         (
             and_(
-                Obligation.fulfilled_on.is_not(None), Obligation.fulfilled_on <= Obligation.deadline
+                Obligation.fulfilled_on.is_not(None),
+                Obligation.fulfilled_on <= Obligation.statutory_deadline,
             ),
             1,
         ),
@@ -156,8 +75,9 @@ def indicator(
             Obligation.kind.in_(BOOKABLE_KINDS),
             Obligation.holder == "jobcentre",
             Obligation.mandatory.is_(True),
-            Obligation.deadline >= start,
-            Obligation.deadline < min(end, today),
+            Obligation.state != ObligationState.waived,
+            Obligation.statutory_deadline >= start,
+            Obligation.statutory_deadline < min(end, today),
         )
         .group_by(key_col, name_col)
         .order_by(name_col)
@@ -197,6 +117,7 @@ def weekly_page(
     asked_id: int | None,
     own_id: int | None,
     own_only: bool,
+    indicator_months: int | None = None,
 ) -> WeeklyPage:
     """The weekly list of caseworker ``asked_id`` (else the asker's own, ``own_id``).
 
@@ -215,6 +136,7 @@ def weekly_page(
         caseworker_id=caseworker.id,
         due_soon_days=rules_settings.due_soon_days,
         lookback_days=rules_settings.overdue_lookback_days,
+        indicator_months=indicator_months,
     )
     return WeeklyPage(caseworker, weekly)
 
@@ -233,12 +155,20 @@ class ManagerPage:
     columns: list[IndicatorColumn]
     total: dict[int, Indicator]  # the whole period, by unit or caseworker id
     targets: TargetSettings
+    groups: list[GroupIndicator] = field(default_factory=list)  # per unit and target group
 
 
 def manager_page(
-    session: Session, targets: TargetSettings, today: date, *, weeks: int, by: Grouping
+    session: Session,
+    targets: TargetSettings,
+    today: date,
+    *,
+    weeks: int,
+    by: Grouping,
+    exemption_warn_share: float,
 ) -> ManagerPage:
-    """The indicator for each of the last ``weeks`` whole weeks and for all of them."""
+    """The indicator for each of the last ``weeks`` whole weeks and for all of them, and per
+    unit and target group against the targets and the law's shares."""
     periods = weeks_back(today, weeks)
 
     def by_key(start: date, end: date) -> dict[int, Indicator]:
@@ -246,4 +176,7 @@ def manager_page(
 
     columns = [IndicatorColumn(start, end, by_key(start, end)) for start, end in periods]
     total = by_key(periods[0][0], periods[-1][1])
-    return ManagerPage(weeks, by, columns, total, targets)
+    groups = group_indicators(
+        session, periods[0][0], periods[-1][1], today, warn_at=exemption_warn_share
+    )
+    return ManagerPage(weeks, by, columns, total, targets, groups)

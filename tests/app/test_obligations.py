@@ -110,7 +110,14 @@ def test_weekly_list_page_refuses_another_caseworkers_list(app, session, login):
 
 def test_manager_page_has_a_column_per_week_and_a_total(session, settings):
     _two_caseworkers(session)
-    page = manager_page(session, settings.targets, TODAY, weeks=3, by="caseworker")
+    page = manager_page(
+        session,
+        settings.targets,
+        TODAY,
+        weeks=3,
+        by="caseworker",
+        exemption_warn_share=settings.rules.exemption_warn_share,
+    )
     assert [c.start.weekday() for c in page.columns] == [0, 0, 0]
     assert page.columns[-1].end == TODAY - timedelta(days=TODAY.weekday())
     assert page.by == "caseworker" and page.weeks == 3 and page.targets == settings.targets

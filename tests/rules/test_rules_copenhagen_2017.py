@@ -28,6 +28,7 @@ def conversations(obligations, requirement_id):
 
 
 def test_first_joint_conversation_due_by_six_weeks(cph):
+    """Seed 001: a joint conversation with the fund by 6 weeks of unemployment."""
     first = conversations(insured(cph), "first_six_months")[0]
     assert first.sequence == 1
     assert first.joint is True
@@ -47,11 +48,13 @@ def test_first_conversation_is_in_person_only_then_in_person_or_phone(cph):
 
 
 def test_six_conversations_in_six_months_two_of_them_joint(cph):
+    """Seed 001: 6 conversations in the first 6 months, 2 of them joint."""
     six = conversations(insured(cph), "first_six_months")
     assert len(six) == 6
+    # planning dates are working days: Sunday 2017-04-02 → Friday 03-31, Sunday 07-02 → 06-30
     assert [o.deadline for o in six] == [
-        date(2017, 2, 13), date(2017, 3, 2), date(2017, 4, 2),
-        date(2017, 5, 2), date(2017, 6, 2), date(2017, 7, 2),
+        date(2017, 2, 13), date(2017, 3, 2), date(2017, 3, 31),
+        date(2017, 5, 2), date(2017, 6, 2), date(2017, 6, 30),
     ]
     assert [o.statutory_deadline for o in six[1:]] == [date(2017, 7, 2)] * 5
     assert [o.joint for o in six] == [True, False, False, False, False, True]
@@ -60,6 +63,7 @@ def test_six_conversations_in_six_months_two_of_them_joint(cph):
 
 
 def test_then_one_conversation_every_three_months_counted_from_the_start(cph):
+    """Seed 001: then a conversation every 3 months."""
     later = conversations(insured(cph, until=date(2018, 1, 2)), "every_three_months")
     assert [(o.period, o.earliest, o.deadline) for o in later] == [
         (1, date(2017, 7, 2), date(2017, 10, 2)),
@@ -88,6 +92,7 @@ def test_periods_do_not_roll_with_the_last_conversation(cph):
     ],
 )
 def test_offer_by_13_or_26_weeks_depending_on_age(cph, birth_date, age, weeks, deadline):
+    """Seed 001: offer by 13 weeks (under 30, over 50) or 26 weeks (30–50)."""
     offers = [o for o in insured(cph, birth_date=birth_date) if o.kind == "offer"]
     assert len(offers) == 1
     offer = offers[0]
@@ -110,13 +115,14 @@ def test_offer_is_fulfilled_by_an_offer_event_even_late(cph):
 
 
 def test_resource_programme_six_conversations_within_each_twelve_months(cph):
+    """LAB § 18 stk. 2 (seed 001): ≥ 6 conversations within 12 calendar months."""
     start = date(2017, 3, 15)
     obligations = compute_obligations(cph, "resource_programme", start, [],
                                       until=date(2018, 3, 15))
     first = [o for o in obligations if o.period == 1]
     second = [o for o in obligations if o.period == 2]
-    assert [o.deadline for o in first] == [
-        date(2017, 5, 15), date(2017, 7, 15), date(2017, 9, 15),
+    assert [o.deadline for o in first] == [  # Saturday 2017-07-15 → Friday 07-14
+        date(2017, 5, 15), date(2017, 7, 14), date(2017, 9, 15),
         date(2017, 11, 15), date(2018, 1, 15), date(2018, 3, 15),
     ]
     assert all(o.statutory_deadline == date(2018, 3, 15) for o in first)
@@ -146,6 +152,7 @@ def test_resource_programme_has_the_two_month_indicator(cph):
 
 
 def test_job_clarification_presented_to_rehabilitation_team_within_four_weeks(cph):
+    """LAB § 68 d stk. 2 (seed 001): rehabilitation team within 4 weeks."""
     start = date(2017, 3, 6)
     (presentation,) = compute_obligations(cph, "job_clarification", start, [],
                                           until=date(2017, 12, 31))
@@ -163,6 +170,7 @@ def test_job_clarification_presented_to_rehabilitation_team_within_four_weeks(cp
 
 
 def test_flexjob_case_sent_at_ten_months_reassessed_by_twelve(cph):
+    """Seed 003: reassessment at 12 months of ledighedsydelse within 18; sent at 10."""
     start = date(2017, 1, 31)
     (reassessment,) = compute_obligations(cph, "flexjob_benefit", start, [],
                                           until=date(2018, 12, 31))
@@ -173,3 +181,15 @@ def test_flexjob_case_sent_at_ten_months_reassessed_by_twelve(cph):
 
 def test_cash_benefit_is_not_in_the_2017_set(cph):
     assert not cph.has_group("cash_benefit")
+
+
+def test_insured_periods_count_cumulative_unemployment(cph):
+    """STAR Q&A 2018: a conversation "hver gang personen har været ledig i sammenlagt en
+    måned". A 14-day pause from 2017-02-01 moves the 6-month end from 2017-07-02 to 07-16."""
+    from booking.rules import Pause
+
+    paused = insured(cph, pauses=[Pause(date(2017, 2, 1), date(2017, 2, 14), "work")],
+                     until=date(2017, 8, 1))
+    six = conversations(paused, "first_six_months")
+    assert six[-1].statutory_deadline == date(2017, 7, 16)
+    assert six[0].statutory_deadline == date(2017, 2, 27)  # 6 weeks + 14 days

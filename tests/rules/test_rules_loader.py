@@ -60,19 +60,20 @@ def broken(tmp_path: Path, old: str, new: str) -> RuleSetError:
 
 
 def test_available_rule_sets_oldest_first():
-    assert available_rule_sets() == ["copenhagen-2017", "lab-2024"]
+    assert available_rule_sets() == ["copenhagen-2017", "lab-2020", "lab-2024", "lab-2025",
+                                     "lab-2025-07", "reform-2026-07"]
 
 
 def test_packaged_sets_are_package_resources():
     names = {p.name for p in resources.files("booking.rules").joinpath("sets").iterdir()}
-    assert {"copenhagen-2017.toml", "lab-2024.toml"} <= names
+    assert {"copenhagen-2017.toml", "lab-2024.toml", "reform-2026-07.toml"} <= names
 
 
 def test_load_by_name_works_from_any_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     rule_set = load_rule_set("lab-2024")
     assert rule_set.effective_from == date(2024, 1, 1)
-    assert rule_set.effective_to is None
+    assert rule_set.effective_to == date(2024, 12, 31)
     assert set(rule_set.groups) == set(TargetGroup)
 
 
@@ -88,15 +89,23 @@ def test_copenhagen_dates():
         (date(2015, 7, 1), "copenhagen-2017"),
         (date(2017, 6, 1), "copenhagen-2017"),
         (date(2019, 12, 31), "copenhagen-2017"),
+        (date(2020, 1, 1), "lab-2020"),
+        (date(2023, 12, 31), "lab-2020"),
         (date(2024, 1, 1), "lab-2024"),
-        (date(2031, 5, 5), "lab-2024"),
+        (date(2024, 12, 31), "lab-2024"),
+        (date(2025, 1, 1), "lab-2025"),
+        (date(2025, 7, 1), "lab-2025-07"),
+        (date(2026, 6, 30), "lab-2025-07"),
+        (date(2026, 7, 1), "reform-2026-07"),
+        (date(2026, 11, 29), "reform-2026-07"),  # was lab-2024 (no effective_to)
+        (date(2031, 5, 5), "reform-2026-07"),
     ],
 )
 def test_rule_set_for_date(day, expected):
     assert rule_set_for_date(day).id == expected
 
 
-@pytest.mark.parametrize("day", [date(2015, 6, 30), date(2020, 1, 1), date(2023, 12, 31)])
+@pytest.mark.parametrize("day", [date(2014, 6, 1), date(2015, 6, 30)])
 def test_no_rule_set_in_force(day):
     with pytest.raises(RuleSetError, match=day.isoformat()):
         rule_set_for_date(day)
@@ -104,7 +113,7 @@ def test_no_rule_set_in_force(day):
 
 def test_newest_rule_set_wins_on_overlap(tmp_path):
     newer = load_rule_set(write(tmp_path, VALID))
-    older = load_rule_set("lab-2024")
+    older = load_rule_set("reform-2026-07")
     assert rule_set_for_date(date(2030, 6, 1), candidates=[older, newer]) is newer
     assert rule_set_for_date(date(2029, 6, 1), candidates=[older, newer]) is older
 
@@ -213,7 +222,7 @@ def test_recurring_requirement_without_from_is_counted_in_calendar_months(tmp_pa
     rule_set = load_rule_set(write(tmp_path, text))
     obligations = compute_obligations(rule_set, "cash_benefit", date(2030, 1, 31), [],
                                       until=date(2031, 1, 31))
-    assert [o.deadline for o in obligations if o.period == 1] == [
-        date(2030, 3, 31), date(2030, 5, 31), date(2030, 7, 31),
-        date(2030, 9, 30), date(2030, 11, 30), date(2031, 1, 31)]
+    assert [o.deadline for o in obligations if o.period == 1] == [  # Sun 03-31, Sat 11-30 move
+        date(2030, 3, 29), date(2030, 5, 31), date(2030, 7, 31),
+        date(2030, 9, 30), date(2030, 11, 29), date(2031, 1, 31)]
     assert [o.earliest for o in obligations if o.period == 2] == [date(2031, 1, 31)] * 6

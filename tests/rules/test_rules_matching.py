@@ -36,11 +36,24 @@ def test_a_plain_conversation_never_fulfils_a_joint_slot(cph):
 
 def test_a_joint_conversation_fills_the_open_joint_slots_first(cph):
     held = [HeldConversation(date(2017, 1, 10), joint=True),
-            HeldConversation(date(2017, 1, 20), joint=True)]
+            HeldConversation(date(2017, 5, 20), joint=True)]
     result = six(cph, held)
     assert result[0].fulfilled_on == date(2017, 1, 10)
-    assert result[5].fulfilled_on == date(2017, 1, 20)  # the 2nd joint, not the 2nd slot
+    assert result[5].fulfilled_on == date(2017, 5, 20)  # the 2nd joint, not the 2nd slot
     assert all(o.fulfilled_on is None for o in result[1:5])
+
+
+def test_a_second_joint_conversation_in_week_3_is_not_the_month_5_6_one(cph):
+    """Regression (copenhagen-2017 week-3 bug): STAR 2015 places the 2nd joint conversation in
+    month 5 or 6; one held in week 3 fills an ordinary slot and the joint one stays open. (The
+    previous version of the test above pinned the bug: a joint conversation on 2017-01-20.)"""
+    held = [HeldConversation(date(2017, 1, 10), joint=True),
+            HeldConversation(date(2017, 1, 20), joint=True)]
+    result = six(cph, held)
+    assert [o.fulfilled_on for o in result] == [
+        date(2017, 1, 10), date(2017, 1, 20), None, None, None, None]
+    assert result[5].joint and result[5].earliest == date(2017, 5, 2)
+    assert result[5].verified is False and "STAR" in result[5].note
 
 
 def test_surplus_plain_conversations_do_not_count_as_joint(cph):

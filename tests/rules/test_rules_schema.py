@@ -51,7 +51,11 @@ def requirement(data: dict[str, Any]) -> dict[str, Any]:
     return group(data)["requirements"][0]
 
 
-@pytest.mark.parametrize("name", ["copenhagen-2017", "lab-2024"])
+SHIPPED = ["copenhagen-2017", "lab-2020", "lab-2024", "lab-2025", "lab-2025-07",
+           "reform-2026-07"]
+
+
+@pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_set_loads(name):
     rule_set = load_rule_set(name)
     assert isinstance(rule_set, RuleSet)
@@ -67,8 +71,40 @@ def test_shipped_set_loads(name):
     assert parse_rule_set(tomllib.loads(text), "copy").groups == rule_set.groups
 
 
-def test_shipped_sets_cover_every_target_group_in_lab_2024():
-    assert set(load_rule_set("lab-2024").groups) == set(TargetGroup)
+@pytest.mark.parametrize("name", [n for n in SHIPPED if n != "copenhagen-2017"])
+def test_shipped_sets_from_2020_cover_every_target_group(name):
+    assert set(load_rule_set(name).groups) == set(TargetGroup)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_rule_has_a_source_and_unverified_ones_say_why(name):
+    """Never invent law: a source per rule; verified = false only with a note."""
+    for rules in load_rule_set(name).groups.values():
+        for req in rules.requirements:
+            assert req.source.strip(), req.path
+            assert req.verified or req.note.strip(), req.path
+            for position in req.positions:
+                assert position.verified or position.note.strip(), req.path
+
+
+def test_shipped_sets_are_consecutive_without_gaps_or_overlaps():
+    sets = [load_rule_set(n) for n in SHIPPED]
+    for older, newer in zip(sets, sets[1:], strict=False):
+        assert older.effective_to is not None
+        assert (newer.effective_from - older.effective_to).days == 1, (older.id, newer.id)
+    assert sets[-1].effective_to is None
+
+
+def test_a_requirement_id_shared_by_two_shipped_sets_has_the_same_periods():
+    """obligations_in_force keeps an obligation in exactly one set only if a shared id means
+    the same periods (see booking/rules/in_force.py)."""
+    shapes: dict[tuple[str, str], tuple[object, ...]] = {}
+    for name in SHIPPED:
+        for group, rules in load_rule_set(name).groups.items():
+            for req in rules.requirements:
+                shape = (req.from_ if req.from_.amount else 0, req.to, req.every, req.first_by,
+                         req.cumulative, req.kind, req.holder)
+                assert shapes.setdefault((group.value, req.id), shape) == shape, (name, req.id)
 
 
 @pytest.mark.parametrize(
@@ -182,3 +218,49 @@ def test_no_target_group():
 def test_a_document_that_is_not_a_table():
     error = refused([])
     assert (error.path, str(error)) == ("", f"{SOURCE}: must be a table, got []")
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "message"),
+    [
+        ({"share_of_group": 0.75}, f"{REQ}.share_of_group",
+         "needs rule_set.max_exemption_share"),
+        ({"share_of_group": 1.5}, f"{REQ}.share_of_group", "must be at most 1.0, got 1.5"),
+        ({"share_of_group": 0}, f"{REQ}.share_of_group", "must be greater than 0.0, got 0"),
+        ({"citizen_may_decline": True}, f"{REQ}.citizen_may_decline", "needs a joint"),
+        ({"source": "LAB § 1", "verified": False}, f"{REQ}.note", "unverified rule"),
+        ({"started_before": "2026-07-01"}, f"{REQ}.started_before", "must be a date"),
+        ({"positions": [{"n": 3, "from_months": 1}]}, f"{REQ}.positions[0].n",
+         "between 1 and 2"),
+        ({"positions": [{"n": 2, "from_months": 2}]}, f"{REQ}.positions[0].from_months",
+         "before the end"),
+        ({"positions": [{"n": 2}]}, f"{REQ}.positions[0].from_months", "exactly one"),
+        ({"positions": [{"n": 2, "from_weeks": 1}], "every_months": 2, "to_months": None},
+         f"{REQ}.positions", "recurring"),
+        ({"cumulative": "yes"}, f"{REQ}.cumulative", "must be true or false"),
+    ],
+)
+def test_new_keys_are_checked(changes, path, message):
+    data = parsed()
+    for key, value in changes.items():
+        if value is None:
+            del requirement(data)[key]
+        else:
+            requirement(data)[key] = value
+    error = refused(data)
+    assert error.path == path
+    assert message in error.message
+
+
+def test_new_keys_reach_the_model():
+    data = parsed()
+    data["rule_set"]["max_exemption_share"] = 0.25
+    requirement(data).update(share_of_group=0.75, cumulative=True, source="LAB § 31",
+                             verified=True, joint_positions=[2], citizen_may_decline=True,
+                             positions=[{"n": 2, "from_weeks": 4, "note": "x"}])
+    rule_set = parse_rule_set(data, SOURCE)
+    (req,) = rule_set.group("cash_benefit").requirements
+    assert rule_set.max_exemption_share == 0.25
+    assert (req.min_share, req.cumulative, req.source, req.verified, req.citizen_may_decline) \
+        == (0.75, True, "LAB § 31", True, True)
+    assert [(p.n, str(p.from_), p.verified) for p in req.positions] == [(2, "4 weeks", False)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,6 +11,7 @@ from booking.rules import (
     TimelinessStatus,
     compute_obligations,
     had_conversation_within,
+    load_rule_set,
     next_open_obligation,
     self_booking_deadline,
     timeliness_status,
@@ -52,12 +53,50 @@ def test_due_soon_days_is_configurable(lab):
         is TimelinessStatus.TIMELY
 
 
-def test_fulfilled_late_counts_as_not_timely_unless_outside_the_look_back(lab):
-    held = [HeldConversation(date(2024, 2, 13))] + [
+def test_a_conversation_held_late_clears_overdue_once_held(lab):
+    """Weekly-list semantics (issue): a conversation held late fulfils its obligation (late) and
+    clears "overdue" from the day it is held. (This replaces a test that kept a late fulfilment
+    overdue for the whole look-back window.)"""
+    rest = [HeldConversation(date(2024, m, 1)) for m in (3, 5, 7)]
+    rest.append(HeldConversation(date(2024, 7, 1), kind="offer"))
+    missing = cash(lab, rest)  # the first (due 2024-02-12) not held yet
+    assert timeliness_status(missing, date(2024, 2, 14)) is TimelinessStatus.OVERDUE
+    late = cash(lab, [HeldConversation(date(2024, 2, 14)), *rest])
+    first = next(o for o in late if o.requirement_id == "four_in_six_months" and o.sequence == 1)
+    assert first.fulfilled_on == date(2024, 2, 14) and first.fulfilled_late
+    assert timeliness_status(late, date(2024, 2, 13)) is TimelinessStatus.OVERDUE  # not yet
+    assert timeliness_status(late, date(2024, 2, 14)) is not TimelinessStatus.OVERDUE
+    assert timeliness_status(late, date(2024, 9, 1), since=date(2024, 8, 4)) \
+        is TimelinessStatus.TIMELY
+
+
+def test_a_missed_conversation_leaves_overdue_after_the_look_back(lab):
+    """Regression (weekly list never cleared): a missed conversation whose period has closed keeps
+    the citizen overdue only while its statutory deadline lies within the look-back window
+    (``since`` = today − overdue_lookback_days, 28 in config.toml)."""
+    held = [HeldConversation(date(2024, 2, 8)), HeldConversation(date(2024, 4, 2)),
+            HeldConversation(date(2024, 6, 3)), HeldConversation(date(2024, 7, 1), kind="offer")]
+    obligations = cash(lab, held)  # the 4th conversation (statutory 2024-08-05) is missed
+    missed = [o for o in obligations if o.fulfilled_on is None]
+    assert [(o.sequence, o.closes) for o in missed] == [(4, date(2024, 8, 5))]
+    for today, expected in [(date(2024, 8, 6), TimelinessStatus.OVERDUE),
+                            (date(2024, 9, 2), TimelinessStatus.OVERDUE),  # 08-05 ≥ since 08-05
+                            (date(2024, 9, 3), TimelinessStatus.TIMELY)]:
+        since = today - timedelta(days=28)
+        assert timeliness_status(obligations, today, since=since) is expected, today
+
+
+def test_an_open_obligation_that_can_still_be_met_stays_overdue_until_held(lab):
+    """An offer (accept_late) not started by its deadline is still owed: overdue after the
+    window too, until the offer is started."""
+    held = [HeldConversation(date(2024, 2, 8))] + [
         HeldConversation(date(2024, m, 1)) for m in (3, 5, 7)]
     obligations = cash(lab, held)
-    assert timeliness_status(obligations, date(2024, 9, 1)) is TimelinessStatus.OVERDUE
-    assert timeliness_status(obligations, date(2024, 9, 1), since=date(2024, 3, 1)) \
+    today = date(2025, 3, 1)
+    assert timeliness_status(obligations, today, since=today - timedelta(days=28)) \
+        is TimelinessStatus.OVERDUE
+    started = cash(lab, [*held, HeldConversation(date(2024, 12, 2), kind="offer")])
+    assert timeliness_status(started, today, since=today - timedelta(days=28)) \
         is TimelinessStatus.TIMELY
 
 
@@ -68,12 +107,15 @@ def test_unemployment_fund_obligations_do_not_count(lab):
     assert timeliness_status(obligations, date(2024, 1, 20)) is TimelinessStatus.TIMELY
 
 
-def test_non_mandatory_rehab_presentation_does_not_count(lab, cph):
-    start = date(2024, 1, 1)
-    lab_ob = compute_obligations(lab, "job_clarification", start, [], until=start)
-    assert timeliness_status(lab_ob, date(2024, 2, 1)) is TimelinessStatus.DUE_SOON
+def test_non_mandatory_rehab_presentation_does_not_count(cph):
+    start = date(2020, 1, 6)
+    lab_2020 = load_rule_set("lab-2020")  # resource programme: re-presentation only if needed
+    optional = [o for o in compute_obligations(lab_2020, "resource_programme", start, [],
+                                               until=start) if o.kind == "rehab_presentation"]
+    assert optional and not optional[0].mandatory
+    assert timeliness_status(optional, date(2020, 8, 1)) is TimelinessStatus.TIMELY
     cph_ob = compute_obligations(cph, "job_clarification", start, [], until=start)
-    assert timeliness_status(cph_ob, date(2024, 1, 30)) is TimelinessStatus.OVERDUE
+    assert timeliness_status(cph_ob, date(2020, 2, 4)) is TimelinessStatus.OVERDUE
 
 
 def test_no_obligations_is_timely():

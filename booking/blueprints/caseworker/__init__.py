@@ -6,4 +6,4 @@ from ..access import staff_only
 bp = Blueprint("caseworker", __name__)
 staff_only(bp, Role.caseworker, Role.manager)
 
-from . import queue, views  # noqa: E402,F401
+from . import calendar, queue, views  # noqa: E402,F401

@@ -1,4 +1,5 @@
-"""The caseworker's weekly list: overdue, due within 3 weeks, timely."""
+"""The caseworker's weekly list: overdue, due within 3 weeks, timely; each row links to the
+citizen's page."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def home() -> ResponseReturnValue:
             asked_id=request.args.get("caseworker", type=int),
             own_id=current_user.caseworker_id,
             own_only=current_user.role == Role.caseworker,
+            indicator_months=settings().callin.indicator_months,
         )
     except NotFound:
         abort(404)

@@ -1,13 +1,22 @@
-"""Management: the weekly timeliness indicator per unit against the targets."""
+"""Management: the weekly timeliness indicator per unit against the targets, the law's shares
+per unit and target group, and what a change of law on a date does to the live cases."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from ...db import db
 from ...extensions import settings
 from ...services.clock import today_local
+from ...services.law.changes import KINDS, law_diff_page
+from ...services.law.context import LawConfig
+from ...services.law.programmes import LawError
 from ...services.timeliness import Grouping, manager_page
 from . import bp
 
@@ -16,7 +25,14 @@ from . import bp
 def home() -> ResponseReturnValue:
     weeks = min(max(request.args.get("uger", default=4, type=int), 1), 26)
     by: Grouping = "caseworker" if request.args.get("pr") == "sagsbehandler" else "unit"
-    page = manager_page(db.session, settings().targets, today_local(), weeks=weeks, by=by)
+    page = manager_page(
+        db.session,
+        settings().targets,
+        today_local(),
+        weeks=weeks,
+        by=by,
+        exemption_warn_share=settings().rules.exemption_warn_share,
+    )
     return render_template(
         "manager/home.html",
         columns=page.columns,
@@ -24,4 +40,29 @@ def home() -> ResponseReturnValue:
         targets=page.targets,
         by=page.by,
         weeks=page.weeks,
+        groups=page.groups,
     )
+
+
+def _day(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw and len(raw) == 10 else None
+    except ValueError:
+        return None
+
+
+@bp.route("/lovaendringer")
+def changes() -> ResponseReturnValue:
+    raw = request.args.get("dato", "").strip()
+    day = _day(raw)
+    error = _("Skriv datoen som ÅÅÅÅ-MM-DD.") if raw and day is None else None
+    diff = None
+    if day is not None:
+        try:
+            diff = law_diff_page(db.session, day, viewer_id=current_user.staff_id,
+                                 config=LawConfig.from_settings(settings()))
+        except LawError:
+            error = _("Der er intet regelsæt i kraft dagen før %(day)s.",
+                      day=format_date(day))
+    return render_template("manager/changes.html", diff=diff, raw=raw, error=error,
+                           kinds=KINDS), (422 if error else 200)

@@ -150,7 +150,7 @@ def replan(
             late += 1
             case.plan_note = notes.late(meeting.date, (meeting.date - case.deadline).days).encode()
         case.planned_at = stamp
-    reasons = dict(solution.unplanned)
+    reasons = {item.id: item for item in solution.unplanned}
     for key, case in by_id.items():
         case.meeting_id = None
         if case.state == RehabCaseState.assigned:

@@ -2,49 +2,32 @@
 
 The note is stored as a small JSON object (``{"code": "late", "meeting": "2027-03-16", ...}``) so
 the web layer can word it in the reader's language; dates travel as ISO strings. The solver
-explains an unplaced case in English; :func:`from_solver_reason` turns its known sentences into
-codes (anything else becomes the general ``unplanned``). A note written before notes were coded
-is plain text: it comes back as ``legacy`` with the text, shown as it was.
+gives each unplaced case a code with params (``solver.explain``); :func:`from_solver_reason`
+keeps the rehabilitation codes (anything else becomes the general ``unplanned``). A note
+written before notes were coded is plain text: it comes back as ``legacy`` with the text, shown
+as it was.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from solver.solution import Unplanned
 
 NoteParam = str | int | date
 
 # parameters that hold a date (ISO in the stored JSON)
 DATE_PARAMS = frozenset({"meeting", "first", "material_from", "first_meeting", "last_meeting"})
 
-_ISO = r"(\d{4}-\d{2}-\d{2})"
-# the solver's reasons for an unplaced rehabilitation case (solver/explain.py)
-_SOLVER_REASONS: tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...] = (
-    (
-        "no_meeting_material",
-        re.compile(
-            rf"^no rehabilitation meeting on or after {_ISO} \(material can be sent from "
-            rf"{_ISO}, lead time (\d+) days\)$"
-        ),
-        ("first", "material_from", "lead_days"),
-    ),
-    (
-        "no_meeting",
-        re.compile(rf"^no rehabilitation meeting on or after {_ISO}$"),
-        ("first",),
-    ),
-    (
-        "no_capacity",
-        re.compile(
-            rf"^meetings from {_ISO} to {_ISO} have (\d+) places for (\d+) cases "
-            r"\((\d+) taken\); add a meeting or places$"
-        ),
-        ("first_meeting", "last_meeting", "places", "cases", "taken"),
-    ),
-)
+# the solver's codes for an unplaced rehabilitation case (solver/explain.py) and their params
+_SOLVER_CODES: dict[str, tuple[str, ...]] = {
+    "no_meeting_material": ("first", "material_from", "lead_days"),
+    "no_meeting": ("first",),
+    "no_capacity": ("first_meeting", "last_meeting", "places", "cases", "taken"),
+}
 
 
 @dataclass(frozen=True)
@@ -82,17 +65,21 @@ def decode(stored: str | None) -> PlanNote | None:
     return PlanNote(data["code"], params)
 
 
-def from_solver_reason(reason: str | None) -> PlanNote:
-    """The solver's English reason for an unplaced case, as a code (``unplanned`` if unknown)."""
-    for code, pattern, names in _SOLVER_REASONS:
-        match = pattern.match(reason or "")
-        if match is None:
-            continue
-        params: dict[str, NoteParam] = {}
-        for name, text in zip(names, match.groups(), strict=True):
-            params[name] = date.fromisoformat(text) if name in DATE_PARAMS else int(text)
-        return PlanNote(code, params)
-    return PlanNote("unplanned")
+def from_solver_reason(reason: Unplanned | str | None) -> PlanNote:
+    """The solver's reason for an unplaced case as a note: its code and params (dates back to
+    dates); ``unplanned`` for any other code, and for a bare sentence (no code)."""
+    if not isinstance(reason, Unplanned) or reason.code not in _SOLVER_CODES:
+        return PlanNote("unplanned")
+    params: dict[str, NoteParam] = {}
+    for name in _SOLVER_CODES[reason.code]:
+        value = reason.params.get(name)
+        if name in DATE_PARAMS and isinstance(value, str):
+            params[name] = date.fromisoformat(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            params[name] = value
+        else:
+            return PlanNote("unplanned")
+    return PlanNote(reason.code, params)
 
 
 def late(meeting: date, days_after_deadline: int) -> PlanNote:

@@ -1,0 +1,44 @@
+"""The demo builds with the law chosen by due date ([rules] active = "auto"), for a planning
+date after the 2026 reform and for today, deterministically."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from booking.db import db
+from booking.models import HeldConversation, Holder, Obligation, Programme
+from booking.services.clock import today_local
+from booking.services.demo import DemoOptions, build_demo
+from tests.conftest import make_app
+
+
+def _build(path, today):
+    app = make_app(f"sqlite:///{path}")
+    settings = app.extensions["rettidig_settings"]
+    with app.app_context(), db.fresh_session() as s:
+        result = build_demo(s, app.extensions["passwords"], settings, DemoOptions(
+            today=today, citizens=60, rule_set="auto",
+            optional_closed=settings.calendar.optional_closed))
+        sets = set(s.scalars(select(Obligation.rule_set_code)))
+        programmes = set(s.scalars(select(Programme.rule_set_code)))
+        fund = s.scalar(select(func.count(HeldConversation.id)).where(
+            HeldConversation.holder == Holder.unemployment_fund))
+        keys = [(o.citizen_id, o.step_key, o.deadline, o.rule_set_code)
+                for o in s.scalars(select(Obligation).order_by(Obligation.id))]
+    app.extensions["rettidig_db"].dispose()
+    return result, sets, programmes, fund, keys
+
+
+@pytest.mark.parametrize("today", [date(2027, 3, 1), today_local()], ids=["2027-03-01", "today"])
+def test_demo_by_due_date(tmp_path, today):
+    result, sets, programmes, fund, keys = _build(tmp_path / "a.sqlite3", today)
+    assert result.counts["citizens"] == 60 and result.counts["bookings"] > 0
+    assert len(result.showcase) >= 1
+    assert "reform-2026-07" in sets  # obligations falling due after 1 July 2026
+    assert programmes <= sets | {"lab-2024", "lab-2025", "lab-2025-07", "reform-2026-07"}
+    assert fund > 0  # the unemployment fund's own conversations are part of the history
+    again = _build(tmp_path / "b.sqlite3", today)
+    assert again[4] == keys  # deterministic
