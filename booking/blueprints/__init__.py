@@ -15,6 +15,7 @@ def register_blueprints(app: Flask) -> None:
     from .citizen import bp as citizen_bp
     from .lookup import bp as lookup_bp
     from .manager import bp as manager_bp
+    from .plan import bp as plan_bp
     from .planner import bp as planner_bp
     from .rules import bp as rules_bp
 
@@ -22,6 +23,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(citizen_bp, url_prefix="/borger")
     app.register_blueprint(caseworker_bp, url_prefix="/sagsbehandler")
     app.register_blueprint(callin_bp, url_prefix="/indkald")
+    app.register_blueprint(plan_bp, url_prefix="/planlaegning/samtaler")
     app.register_blueprint(planner_bp, url_prefix="/planlaegning")
     app.register_blueprint(manager_bp, url_prefix="/ledelse")
     app.register_blueprint(lookup_bp, url_prefix="/borgere")

@@ -17,6 +17,7 @@ _ITEMS: list[tuple[str, Any, tuple[Role, ...]]] = [
     ("callin.home", _l("Central indkaldelse"), (Role.callin,)),
     ("callin.phone_list", _l("Ringeliste"), (Role.callin,)),
     ("planner.home", _l("Rehabiliteringsteam"), (Role.planner,)),
+    ("plan.home", _l("Planlæg samtaler"), (Role.planner, Role.callin)),
     ("manager.home", _l("Rettidighed"), (Role.manager,)),
     (
         "lookup.search",

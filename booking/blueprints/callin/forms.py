@@ -7,7 +7,9 @@ from datetime import time
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -17,7 +19,14 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from ...models import CallOutcome
 
@@ -76,3 +85,21 @@ class CallForm(FlaskForm):
     )
     target = SelectField(_l("Aftalt fælles indkald"), coerce=int, validators=[Optional()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class CentralBookForm(FlaskForm):
+    """Staff pick a time for a citizen. ``request_key`` is new for each page shown: a second
+    submit of the same page returns the booking already made. ``efter_frist`` confirms a time
+    after the statutory deadline."""
+
+    slot = StringField(
+        _l("Ledige tider"),
+        validators=[
+            InputRequired(_l("Vælg en tid.")),
+            Regexp(r"^\d{1,9}$", message=_l("Vælg en af de viste tider.")),
+        ],
+    )
+    request_key = HiddenField(validators=[Optional(), Length(max=64)])
+    efter_frist = BooleanField(
+        _l("Jeg ved, at tiden ligger efter lovens frist, og vil booke den alligevel.")
+    )

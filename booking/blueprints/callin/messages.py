@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ...services.callin import CallinError
+from ...services.errors import ServiceError
 from ..messages import translate
+from ..plan.messages import prepared
 
 MESSAGES = {
     "day_past": _l("Datoen er overskredet. Vælg i dag eller en senere dag."),
@@ -33,3 +35,29 @@ MESSAGES = {
 
 def message(err: CallinError) -> str:
     return translate(err, MESSAGES)
+
+
+# central booking (services.central_booking, ReservationError) and "Planlæg de valgte"
+# (services.planning.staff_actions, PlanningError)
+CENTRAL_MESSAGES = {
+    "slot_taken": _l("Tiden er lige blevet taget. Vælg en anden tid."),
+    "not_bookable": _l(
+        "Den valgte tid kan ikke bookes til denne samtale. Vælg en af de viste tider."
+    ),
+    "already_booked": _l("Samtalen er allerede booket."),
+    "not_found": _l("Samtalen findes ikke."),
+    "past_statutory": _l(
+        "Tiden %(day)s ligger efter lovens frist (%(statutory_deadline)s). Sæt kryds for at "
+        "bekræfte, at du vil booke efter lovens frist, eller vælg en tidligere tid."
+    ),
+    "no_selection": _l("Vælg mindst én borger at planlægge."),
+    "unknown_obligations": _l(
+        "En eller flere af de valgte samtaler findes ikke, er allerede booket eller hører til "
+        "en anden enhed. Der er ikke sat nogen planlægning i gang."
+    ),
+}
+
+
+def central_message(err: ServiceError) -> str:
+    """A refusal of central booking, dates shown as "1. marts"."""
+    return translate(ServiceError(err.code, **prepared(err.params)), CENTRAL_MESSAGES)

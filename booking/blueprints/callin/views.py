@@ -1,4 +1,4 @@
-"""Central call-in: group sessions (plan, invite, figures) and the central-booking list."""
+"""Central call-in: group sessions (plan, invite, figures); central booking is in central.py."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from wtforms.fields.choices import SelectChoice
 from ...db import db
 from ...extensions import settings
 from ...services.callin import CallinError, CallinSettings, pages
-from ...services.callin.list_pages import central_page
 from ...services.callin.sessions import SessionPlan, invite, plan_session
 from ...services.clock import now_utc, today_local
 from ...services.errors import NotFound
@@ -42,17 +41,6 @@ def municipality() -> str:
 def home() -> ResponseReturnValue:
     page = pages.overview_page(db.session, now=now_utc())
     return render_template("callin/home.html", rows=page.rows)
-
-
-@bp.route("/central")
-def central() -> ResponseReturnValue:
-    page = central_page(
-        db.session,
-        today_local(),
-        local_days=settings().rules.self_booking_days,
-        staff_id=current_user.staff_id,
-    )
-    return render_template("callin/central.html", items=page.items, today=page.today)
 
 
 @bp.route("/ny", methods=["GET", "POST"])
