@@ -38,6 +38,7 @@ from sqlalchemy import select, update
 from . import migrate
 from .database import Database, transaction
 from .models import Booking, BookingState, Citizen, Obligation, ObligationState, PlanTrigger, Slot
+from .rules import rule_set_for_date
 from .services import clock
 from .services.demo import DemoOptions, build_demo
 from .services.planning import accept, imports, problem, runs
@@ -155,7 +156,7 @@ def city_build(folder: Path, conversations: int) -> dict[str, Any]:
     with database.fresh_session() as session:
         sync_rule_sets(session)
         session.commit()
-        counts = load_city(session, conversations, TODAY, settings.rules.active)
+        counts = load_city(session, conversations, TODAY, rule_set_for_date(TODAY).id)
     return {**counts, "build_s": round(time.perf_counter() - t0, 1)}
 
 

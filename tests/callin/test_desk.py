@@ -279,3 +279,27 @@ def test_two_desks_checking_in_the_same_citizen_register_one_arrival(db_app):
     assert sorted(outcomes) == ["not_invited_state", "ok"]
     with db_app.app_context(), db.fresh_session() as s:
         assert s.get(Citizen, w.citizen_ids[0]).attended_count == 1
+
+
+def test_a_finished_group_conversation_is_held_by_the_job_centre_under_the_law_in_force(
+    lite_app,
+):
+    """The desk records a conversation held by the job centre, and with the app's law ("auto")
+    the obligations are recomputed by due date: a programme pinned to lab-2024 in its record
+    gets its 2027 obligations from the law in force in 2027."""
+    from booking.services.law.context import BY_DUE_DATE
+
+    w = build(lite_app, citizens=1, group="cash_benefit")
+    with lite_app.app_context(), db.fresh_session() as s:
+        [inv] = w.invitation_ids
+        check_in(s, inv, SETTINGS, now=at(9, 5), staff_id=None)
+        finish(s, inv, now=at(9, 30), staff_id=None, law=BY_DUE_DATE)
+        held = s.scalar(select(HeldConversation))
+        kind = (held.kind.value, held.holder.value, held.joint)
+        assert kind == ("conversation", "jobcentre", False)
+        codes = set(
+            s.scalars(
+                select(Obligation.rule_set_code).where(Obligation.citizen_id == w.citizen_ids[0])
+            )
+        )
+        assert codes == {"reform-2026-07"}

@@ -8,11 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...db import db
+from ...extensions import settings
 from ...services.callin import CallinError
 from ...services.callin.desk import check_in, close_window, finish
 from ...services.callin.pages import desk_page
 from ...services.clock import now_utc
 from ...services.errors import NotFound
+from ...services.law.context import LawConfig
 from . import bp
 from .messages import message
 from .views import callin_settings
@@ -86,6 +88,7 @@ def done(session_id: int, invitation_id: int) -> ResponseReturnValue:
             now=now_utc(),
             staff_id=current_user.staff_id,
             session_id=session_id,
+            law=LawConfig.from_settings(settings()),
         )
     except NotFound:
         abort(404)

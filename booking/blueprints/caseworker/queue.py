@@ -8,12 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...db import db
+from ...extensions import settings
 from ...models import Role
 from ...services.callin import CallinError
 from ...services.callin.desk import finish
 from ...services.callin.list_pages import queue_page
 from ...services.clock import now_utc, today_local
 from ...services.errors import NotFound
+from ...services.law.context import LawConfig
 from ..callin.messages import message
 from . import bp
 
@@ -49,6 +51,7 @@ def queue_done(invitation_id: int) -> ResponseReturnValue:
             now=now_utc(),
             staff_id=current_user.staff_id,
             caseworker_id=caseworker_id,
+            law=LawConfig.from_settings(settings()),
         )
     except NotFound:
         abort(404)

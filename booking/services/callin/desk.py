@@ -37,6 +37,7 @@ from ...models import (
 from .. import audit
 from ..clock import zone
 from ..errors import NotFound
+from ..law.context import LawConfig
 from .errors import CallinError
 from .history import hold_conversation, register_attended, register_missed, release
 from .sessions import lock_session, session_day
@@ -136,9 +137,11 @@ def finish(
     staff_id: int | None,
     caseworker_id: int | None = None,
     session_id: int | None = None,
+    law: LawConfig | None = None,
 ) -> Assignment | None:
-    """The conversation is done: it is held (fulfilling the obligation), and the caseworker
-    takes the next waiting citizen. Returns that next assignment, if any; commits.
+    """The conversation is done: it is held (fulfilling the obligation under ``law``, the
+    app's ``[rules]``), and the caseworker takes the next waiting citizen. Returns that next
+    assignment, if any; commits.
 
     ``caseworker_id`` (from the caseworker's own screen) must be an existing caseworker (else
     :class:`NotFound`) and the one holding it. ``session_id``: see :func:`_locked_invitation`.
@@ -155,7 +158,7 @@ def finish(
         inv.served_at = now
         freed = inv.caseworker_id
         session.flush()
-        hold_conversation(session, inv.citizen, now.astimezone(zone()).date())
+        hold_conversation(session, inv.citizen, now.astimezone(zone()).date(), law=law)
         audit.record(
             session,
             actor_kind=ActorKind.staff,

@@ -16,9 +16,19 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from ...models import ActorKind, Channel, Citizen, HeldConversation, Obligation, ObligationState
+from ...models import (
+    ActorKind,
+    Channel,
+    Citizen,
+    HeldConversation,
+    HeldKind,
+    Holder,
+    Obligation,
+    ObligationState,
+)
 from .. import audit
 from ..attendance import estimate_show_probability
+from ..law.context import LawConfig
 from ..obligations import refresh_citizen
 from .settings import CallinSettings
 
@@ -51,14 +61,23 @@ def register_missed(citizen: Citizen, settings: CallinSettings) -> float:
     return reestimate(citizen, settings)
 
 
-def hold_conversation(session: Session, citizen: Citizen, day: date) -> HeldConversation:
-    """Record an in-person conversation held on ``day`` and refresh the obligations.
-    Runs in the caller's transaction."""
-    held = HeldConversation(citizen_id=citizen.id, held_on=day, channel=Channel.in_person)
+def hold_conversation(
+    session: Session, citizen: Citizen, day: date, *, law: LawConfig | None = None
+) -> HeldConversation:
+    """Record an in-person conversation held by the job centre on ``day`` and refresh the
+    obligations under ``law`` (the app's ``[rules]``; None: each programme under the set its
+    record names). Runs in the caller's transaction."""
+    held = HeldConversation(
+        citizen_id=citizen.id,
+        held_on=day,
+        kind=HeldKind.conversation,
+        holder=Holder.jobcentre,
+        channel=Channel.in_person,
+    )
     session.add(held)
     session.flush()
     session.refresh(citizen, ["conversations"])
-    refresh_citizen(session, citizen, day)
+    refresh_citizen(session, citizen, day, law=law)
     return held
 
 
