@@ -336,14 +336,15 @@ def _absences(
 def _showcase(
     session: Session, citizens: list[Citizen], today: date
 ) -> list[tuple[int, str, int]]:
-    """A few citizens with an open conversation due soon, for the printed links."""
+    """A few citizens whose next conversation still ahead is open and due soon (they can book
+    it themselves), for the printed links."""
     picked = []
     for citizen in citizens:
-        obs = open_obligations(session, citizen.id)
+        ahead = [ob for ob in open_obligations(session, citizen.id) if ob.deadline >= today]
         if (
-            obs
-            and obs[0].state == ObligationState.open
-            and today + timedelta(days=10) <= obs[0].deadline <= today + timedelta(days=40)
+            ahead
+            and ahead[0].state == ObligationState.open
+            and today + timedelta(days=10) <= ahead[0].deadline <= today + timedelta(days=40)
         ):
             picked.append((citizen.id, citizen.name, citizen.link_version))
         if len(picked) == 3:

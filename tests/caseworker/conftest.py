@@ -88,7 +88,11 @@ def build(app, *, when: str = "past", joint_first: bool = False) -> World:
         reestimate(citizen, app.extensions["rettidig_settings"].callin)
         law = LawConfig.from_settings(app.extensions["rettidig_settings"])
         refresh_citizen(s, citizen, today_local(), law=law)
-        ob = open_obligations(s, citizen.id)[0]
+        # the first conversation still to come (one already past its deadline can no longer be
+        # met by a conversation held today)
+        ob = next(
+            o for o in open_obligations(s, citizen.id) if o.statutory_deadline >= today_local()
+        )
         rival = factories.citizen(s, unit, cw=cw, start=today_local() - timedelta(days=20))
         rival_ob = add_obligation(s, rival)
         past = Slot(
