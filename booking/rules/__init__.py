@@ -27,6 +27,7 @@ from .model import (
     TargetGroup,
     TimelinessStatus,
 )
+from .programme import ProgrammeObligations
 from .status import had_conversation_within, is_overdue, next_open_obligation, timeliness_status
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "ObligationChange",
     "Pause",
     "PositionWindow",
+    "ProgrammeObligations",
     "Requirement",
     "RuleSet",
     "RuleSetError",

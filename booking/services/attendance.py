@@ -1,22 +1,10 @@
-"""Show probability from a citizen's own attendance history, with a Beta prior."""
+"""Show probability from a citizen's own attendance history, with a Beta prior.
+
+The estimator itself is pure and lives in :mod:`solver.attendance`, so that the simulation's
+policies estimate exactly as the app does."""
 
 from __future__ import annotations
 
-PRIOR_STRENGTH = 4.0
+from solver.attendance import PRIOR_STRENGTH, estimate_show_probability
 
-
-def estimate_show_probability(
-    attended: int, missed: int, prior_mean: float, prior_strength: float = PRIOR_STRENGTH
-) -> float:
-    """Posterior mean of a Beta(prior_mean·k, (1−prior_mean)·k) prior after the history.
-
-    With no history the prior mean is returned; each registered attendance or no-show moves
-    the estimate, by less as the history grows.
-    """
-    if attended < 0 or missed < 0:
-        raise ValueError("counts must be non-negative")
-    if not 0.0 <= prior_mean <= 1.0:
-        raise ValueError("prior_mean must lie in [0, 1]")
-    alpha = prior_mean * prior_strength + attended
-    beta = (1.0 - prior_mean) * prior_strength + missed
-    return alpha / (alpha + beta)
+__all__ = ["PRIOR_STRENGTH", "estimate_show_probability"]

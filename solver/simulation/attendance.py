@@ -6,6 +6,11 @@ serves the first who came (earliest deadline) and turns the other away. A group 
 as many arrivals as its pool has present seats; the others wait for an idle pooled caseworker
 (a seat up to `WAIT_HOURS` after the window's last one that is free or whose citizen did not
 come). A missed conversation can be held again `rebook_days` later.
+
+Each arrival or no-show is what the job centre observes: it updates the citizen's attendance
+counts, from which every policy estimates the show probability (`estimate`, the app's own
+estimator from the group's prior), and the estimate made just before the draw is kept for the
+report's calibration against the simulated truth.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 
 from booking.rules import HeldConversation
+from solver.attendance import estimate_show_probability
 
 from .draws import stream, uniform
 from .state import WorldState
@@ -25,6 +31,27 @@ Waiting = tuple[Need, set[str], str, str]  # (need, pooled caseworkers, from, un
 
 class Attendance(WorldState):
     """The day's seats and group call-ins, and what becomes of each booked citizen."""
+
+    def estimate(self, need: Need) -> float:
+        """The show probability a job centre would estimate for the citizen: the app's
+        estimator (`solver.attendance`) from the group's prior mean, weighed as
+        `[policy] prior_strength` attempts, and the attempts observed so far."""
+        c = need.cit
+        return estimate_show_probability(c.attended, c.missed, self.prior_mean[c.spec.group],
+                                         self.scenario.policy.prior_strength)
+
+    def _observe(self, need: Need, came: bool, measured: bool) -> bool:
+        """The job centre sees whether the citizen came: the estimate made before (with the
+        truth it estimated) goes to the calibration, then the counts move."""
+        if measured:
+            c = need.cit
+            self.result.calibration.append(
+                (self.estimate(need), self.prior_mean[c.spec.group], c.spec.p, came))
+        if came:
+            need.cit.attended += 1
+        else:
+            need.cit.missed += 1
+        return came
 
     def _conversations(self, day: dt.date) -> None:
         measured = self.measure_from <= day < self.end
@@ -57,7 +84,7 @@ class Attendance(WorldState):
         res.seats += measured
         served = False  # an overbooked seat serves the first who came (earliest deadline)
         for need in booked:
-            came = self.show(need, need.attempt)
+            came = self._observe(need, self.show(need, need.attempt), measured)
             if came and served:
                 res.turned_away += measured
             self._attend(need, day, seat.channel, came and not served, measured,
@@ -81,7 +108,7 @@ class Attendance(WorldState):
             res.seats += measured * len(present)
             came = []
             for need in sorted(sess.invitees, key=lambda n: (n.deadline, n.cit.id)):
-                if self.show(need, need.attempt):
+                if self._observe(need, self.show(need, need.attempt), measured):
                     came.append(need)
                 else:
                     self._attend(need, day, "in_person", False, measured)

@@ -39,6 +39,8 @@ class RunResult:
     replan_seconds: list[float] = field(default_factory=list)  # per weekly re-plan (solver)
     plans_checked: int = 0
     broken: list[str] = field(default_factory=list)
+    # every measured attempt: (the estimate before it, the group's prior, the truth, came)
+    calibration: list[tuple[float, float, float, bool]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         out = dict(self.__dict__)

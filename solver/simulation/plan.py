@@ -197,11 +197,11 @@ def snapshot(world: World, day: dt.date) -> tuple[Instance, Solution]:
     for sess, invitees in by_session.items():
         slot = bld.session(sess, len(invitees))
         for need in invitees:
-            conv = bld.need(need, need.cit.spec.p, need.earliest, "unit")
+            conv = bld.need(need, world.estimate(need), need.earliest, "unit")
             sol.conversations.append((conv, slot))
     for need in needs:
         if need.seat is not None:
-            conv = bld.need(need, need.cit.spec.p, need.earliest)
+            conv = bld.need(need, world.estimate(need), need.earliest)
             sol.conversations.append((conv, bld.seat(need.seat)))
     lead = world.scenario.rehab.lead_days
     booked = [(c, c.meeting) for c in world.cases if c.meeting is not None and c.presented is None]

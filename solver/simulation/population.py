@@ -12,13 +12,15 @@ import dataclasses
 import datetime as dt
 import math
 
-from booking.rules import HeldConversation, Obligation, RuleSet, compute_obligations
+from booking.rules import HeldConversation, Obligation, ProgrammeObligations, RuleSet
 
 from .draws import pick, poisson, stream
 from .types import Scenario, Unit
 from .world import DAY, CitizenSpec
 
 LOOKAHEAD_DAYS = 400  # obligations are computed this far ahead of the day
+HORIZON_DAYS = 366  # a programme's slots are built this far past the first day asked for
+CACHED_PROGRAMMES = 50_000  # at most this many programmes kept (per process)
 
 
 def _unit_shares(scenario: Scenario, group_units: dict[str, float]) -> dict[str, float]:
@@ -96,10 +98,23 @@ def _with_history(spec: CitizenSpec, scenario: Scenario, rule_set: RuleSet) -> C
     return dataclasses.replace(spec, history=tuple(held))
 
 
+_programmes: dict[tuple[int, str, dt.date, dt.date, dt.date | None], ProgrammeObligations] = {}
+
+
 def obligations(rule_set: RuleSet, spec: CitizenSpec, held: list[HeldConversation],
                 until: dt.date) -> list[Obligation]:
-    return compute_obligations(rule_set, spec.group, spec.start, held, until=until,
-                               birth_date=spec.birth_date, programme_end=spec.end)
+    """`compute_obligations` for the citizen's programme, from slots built once per programme
+    (`booking.rules.programme`: the same answers, without rebuilding every slot per call)."""
+    key = (id(rule_set), spec.group, spec.start, spec.birth_date, spec.end)
+    prog = _programmes.get(key)
+    if (prog is None or prog.rule_set is not rule_set
+            or min(until, spec.end or until) > prog.horizon):
+        if len(_programmes) >= CACHED_PROGRAMMES:
+            _programmes.clear()
+        prog = _programmes[key] = ProgrammeObligations(
+            rule_set, spec.group, spec.start, horizon=until + dt.timedelta(days=HORIZON_DAYS),
+            birth_date=spec.birth_date, programme_end=spec.end)
+    return prog.at(held, until)
 
 
 def next_obligation(rule_set: RuleSet, spec: CitizenSpec, held: list[HeldConversation],

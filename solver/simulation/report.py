@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..chart import Series, line_chart
+from .calibration import calibration, calibration_lines
 
 #: Student t quantiles t(0.975, df), exact to three decimals for df 1-30, then some larger df
 T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
@@ -80,6 +81,7 @@ def summarise(scenario: Any, runs: dict[str, list[dict[str, Any]]], weeks: int,
             "weekly_on_time_ci": [
                 ci([_share(r["weekly_on_time"][w], r["weekly_due"][w]) for r in rs])
                 for w in range(weeks)],
+            "show_calibration": calibration([x for r in rs for x in r["calibration"]]),
             "plans_checked": sum(r["plans_checked"] for r in rs),
             "broken_rules": sum(len(r["broken"]) for r in rs),
         }
@@ -159,6 +161,9 @@ def table(summary: dict[str, Any]) -> str:
     if "clairvoyant_below_a_policy_in_seeds" in comp:
         lines.append("clairvoyant below a policy (seed, policy pairs): "
                      f"{comp['clairvoyant_below_a_policy_in_seeds']}")
+    for name in ("solver", "edf"):
+        if name in pol and "show_calibration" in pol[name]:
+            lines += ["", *calibration_lines(name, pol[name]["show_calibration"])]
     if "wall_seconds" in summary:
         lines.append(f"wall time {summary['wall_seconds']} s")
     return "\n".join(lines)

@@ -39,6 +39,8 @@ class World(Bookings, Programmes, Attendance, Measurement):
         self.closed = closed_days(scenario, self.first, self.last_seat_day)
         self._timetable(policy.uses_groups)
         self.citizens = [Citizen(s, list(s.history)) for s in specs]
+        self.prior_mean = defaultdict(lambda: scenario.policy.prior_mean,
+                                      {g.id: g.show.mean for g in scenario.groups})
         self.starting = defaultdict(list)
         for c in self.citizens:
             self.starting[max(c.spec.start, self.first)].append(c)

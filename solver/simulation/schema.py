@@ -348,10 +348,12 @@ class PolicyTable(Table):
     pool_risk: Risk = 0.0
     pool_seats: AtLeastOne = 9
     pool_max_probability: Probability | None = None
+    prior_strength: Annotated[float, PlainValidator(_number(lambda v: v > 0, "> 0"))] = 4.0
+    prior_mean: Probability = 0.8
 
     def value(self) -> PolicyParams:
         return PolicyParams(self.overbook_risk, self.pool_risk, self.pool_seats,
-                            self.pool_max_probability)
+                            self.pool_max_probability, self.prior_strength, self.prior_mean)
 
 
 def _some_unit(units: list[UnitTable]) -> list[UnitTable]:

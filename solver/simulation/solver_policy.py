@@ -1,11 +1,12 @@
 """The solver policy, and the clairvoyant reference built on it.
 
 * `solver` re-plans weekly with the solver: bookings of the next `lock_days` are kept, the rest
-  may move; show probabilities (each citizen's own, from the scenario's distribution, never the
-  outcomes) drive the solver's robustness objective and the planning target (room for the
-  rebookings a citizen will probably need); group call-ins take the citizens least likely to
-  come. New needs are added on the other working days by the same rules. Overbooking
-  (`overbook`) and pooled windows (`pool`) are its own moves.
+  may move; show probabilities (estimated as the app does, from the group's prior and the
+  attendance observed so far: `Attendance.estimate`; never the simulated truth) drive the
+  solver's robustness objective and the planning target (room for the rebookings a citizen
+  will probably need); group call-ins take the citizens least likely to come. New needs are
+  added on the other working days by the same rules. Overbooking (`overbook`) and pooled
+  windows (`pool`) are its own moves.
 * `clairvoyant` is the solver policy that knows who will not come: it books each conversation at
   the attempt that will succeed and fills group call-ins with anyone of the unit.
 """
@@ -43,9 +44,13 @@ class SolverPolicy(Policy):
     def __init__(self) -> None:
         self.planned_week: int | None = None
         self._threshold = 0.0  # group call-in first at or below this show probability (`act`)
+        self._world: World | None = None
 
     def view_p(self, need: Need) -> float:
-        return need.cit.spec.p
+        """The show probability the policy plans with: the world's estimate (`act` binds it)."""
+        if self._world is None:
+            raise RuntimeError("view_p before act: the policy has no world yet")
+        return self._world.estimate(need)
 
     def target(self, world: World, need: Need) -> dt.date:
         """The planning target: the deadline less room for the rebookings the citizen is
@@ -75,7 +80,7 @@ class SolverPolicy(Policy):
         return [n for n in world.needs(day, early=True) if self.call_day(world, n) <= day]
 
     def group_ok(self, need: Need) -> bool:
-        return need.cit.spec.p <= self._threshold
+        return self.view_p(need) <= self._threshold
 
     def room(self, world: World, sess: Session, need: Need) -> bool:
         """A fixed group call-in: expected arrivals up to `group_fill` of the seats; a pooled
@@ -99,6 +104,7 @@ class SolverPolicy(Policy):
         self.fit(world, sess)
 
     def act(self, world: World, day: dt.date) -> None:
+        self._world = world
         if not working(world, day):
             return
         pol = world.scenario.policy

@@ -47,6 +47,8 @@ class WorldState:
     sick_rate: dict[str, float]
     # the people
     citizens: list[Citizen]
+    prior_mean: dict[str, float]  # per group: the prior of the show-probability estimate
+    #   (a `[[groups]]` group's mean show probability; others `[policy] prior_mean`)
     starting: dict[dt.date, list[Citizen]]
     active: list[Citizen]
     next_check: dict[str, dt.date]

@@ -109,6 +109,8 @@ class PolicyParams:
     pool_risk: float = 0.0  # pooled windows: P(arrivals > seats) at most this; 0: none made
     pool_seats: int = 9  # at most this many morning seats of a unit pooled into one window
     pool_max_probability: float | None = None  # with windows: replaces group_max_probability
+    prior_strength: float = 4.0  # the show estimate's prior weighs this many attempts (the app's)
+    prior_mean: float = 0.8  # the prior of a group not drawn by `[[groups]]` (the app's default)
 
 
 @dataclass(frozen=True)

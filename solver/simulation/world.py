@@ -100,6 +100,8 @@ class Citizen:
     need: Need | None = None
     case: Case | None = None
     active: bool = True
+    attended: int = 0  # attempts the job centre saw the citizen come to (the estimate's input)
+    missed: int = 0  # ... and not come to
 
     @property
     def id(self) -> str:

@@ -30,6 +30,9 @@ lock_days = 7
 plan_horizon_days = 14
 rebook_days = 8
 
+[policy]
+prior_mean = 0.5  # the job centre's prior for the group: C and D start at an estimate of 0.5
+
 [[units]]
 id = "u"
 caseworkers = 1
@@ -71,9 +74,9 @@ def _run(tmp_path, d_outcomes: str, policy=None):
 
 
 def test_both_come_one_is_served_one_turned_away(tmp_path):
-    """C and D (p 0.5 each: both come with 0.25 <= RISK) share the 13 January seat. Both come:
-    C (equal deadlines, C by id) is held, D is turned away, rebooked from 21 Jan: 27 Jan, held
-    on her deadline. Both on time, one turned away, no miss."""
+    """C and D (estimated 0.5 each, the prior: both come with 0.25 <= RISK) share the 13 January
+    seat. Both come: C (equal deadlines, C by id) is held, D is turned away, rebooked from
+    21 Jan: 27 Jan, held on her deadline. Both on time, one turned away, no miss."""
     r = _run(tmp_path, "[true, true]")
     assert (sum(r.on_time.values()), sum(r.due.values())) == (2, 2)
     assert (r.held, r.missed, r.turned_away) == (2, 0, 1)
@@ -104,13 +107,13 @@ def test_can_pair_is_the_product_of_the_show_probabilities(a, b, ok):
 
 def test_overbooking_never_exceeds_the_risk_and_every_plan_passes_check(small):
     """The small scenario with the solver policy: every double booking made has a chance of
-    both coming of at most the risk; every plan (slot capacity 2 where double-booked) passes
-    solver.check."""
+    both coming of at most the risk, by the estimates the policy planned with; every plan (slot
+    capacity 2 where double-booked) passes solver.check."""
     pairs: list[float] = []
     original = World.overbook
 
     def spy(self, need, seat):
-        pairs.append(need.cit.spec.p * seat.need.cit.spec.p)
+        pairs.append(self.estimate(need) * self.estimate(seat.need))
         original(self, need, seat)
 
     World.overbook = spy

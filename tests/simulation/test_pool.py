@@ -40,6 +40,7 @@ overbook_risk = 0.0
 pool_risk = 0.2
 pool_seats = 2
 pool_max_probability = 1.0
+prior_mean = 0.5  # the job centre's prior for the group: every citizen starts at 0.5
 
 [[units]]
 id = "u"

@@ -1,0 +1,65 @@
+"""How good the show-probability estimate was: the Brier score and a reliability table.
+
+Every attempt a simulated citizen was booked for (measured weeks) leaves a record: the estimate
+the policies planned with just before it (`Attendance.estimate`), the group's prior, the
+citizen's drawn (true) probability and whether they came. The Brier score is the mean squared
+difference between a forecast and the outcome (0 is perfect); it is given for the estimate, for
+the prior alone (what the estimate would be without any history) and for the truth (the best any
+estimate can do: the outcome's own noise). The reliability table sorts the records by estimate
+into ten groups of equal size (deciles) and shows, per decile, the mean estimate beside the share
+who came and the mean true probability: a calibrated estimate keeps the three close.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+Record = Sequence[Any]  # (estimate, prior, truth, came), as JSON gives it back: a list
+
+
+def _brier(forecasts: list[float], outcomes: list[float]) -> float:
+    return sum((f - o) ** 2 for f, o in zip(forecasts, outcomes, strict=True)) / len(outcomes)
+
+
+def calibration(records: list[Record], bins: int = 10) -> dict[str, Any]:
+    """Brier scores and the reliability table by decile of the estimate; `n` 0: no attempts."""
+    if not records:
+        return {"n": 0, "brier": None, "brier_prior": None, "brier_truth": None,
+                "mean_abs_error": None, "deciles": []}
+    est = [float(r[0]) for r in records]
+    prior = [float(r[1]) for r in records]
+    truth = [float(r[2]) for r in records]
+    came = [1.0 if r[3] else 0.0 for r in records]
+    n = len(records)
+    order = sorted(range(n), key=lambda i: (est[i], truth[i]))
+    deciles = []
+    for b in range(min(bins, n)):
+        idx = order[b * n // min(bins, n):(b + 1) * n // min(bins, n)]
+        if not idx:
+            continue
+        k = len(idx)
+        deciles.append({"n": k,
+                        "estimate": sum(est[i] for i in idx) / k,
+                        "came": sum(came[i] for i in idx) / k,
+                        "truth": sum(truth[i] for i in idx) / k})
+    return {"n": n,
+            "brier": _brier(est, came),
+            "brier_prior": _brier(prior, came),
+            "brier_truth": _brier(truth, came),
+            "mean_abs_error": sum(abs(e - t) for e, t in zip(est, truth, strict=True)) / n,
+            "deciles": deciles}
+
+
+def calibration_lines(name: str, cal: dict[str, Any]) -> list[str]:
+    """The text report's block for one policy's calibration."""
+    if not cal["n"]:
+        return [f"show estimate ({name}): no attempts"]
+    lines = [f"show estimate ({name}, {cal['n']} attempts): Brier {cal['brier']:.3f} "
+             f"(prior alone {cal['brier_prior']:.3f}, truth {cal['brier_truth']:.3f}); "
+             f"mean |estimate - truth| {cal['mean_abs_error']:.3f}",
+             f"  {'decile':<8}{'n':>7}{'estimate':>10}{'came':>8}{'truth':>8}"]
+    for i, d in enumerate(cal["deciles"], start=1):
+        lines.append(f"  {i:<8}{d['n']:>7}{d['estimate']:>10.3f}{d['came']:>8.3f}"
+                     f"{d['truth']:>8.3f}")
+    return lines
