@@ -132,5 +132,7 @@ class _Tail:
 
 
 def _check(p: Any) -> None:
+    if type(p) is float and 0.0 <= p <= 1.0:  # the common case, without the ABC check
+        return
     if not isinstance(p, Real) or p < 0 or not p <= 1:
         raise ValueError(f"a show probability must lie in [0, 1], got {p!r}")

@@ -182,16 +182,23 @@ def _match(slots: list[Slot], events: Sequence[HeldConversation]) -> None:
     """Fill slots in place (see the module docstring for the rule)."""
     ordered = sorted(slots, key=lambda s: (s.order, s.period, s.sequence))
     for event in sorted(events, key=lambda e: e.date):
-        candidates = [s for s in ordered if s.accepts(event)]
-        chosen = None
-        if event.joint:
-            chosen = next((s for s in candidates if s.joint), None)
-        elif event.fund_declined:
-            chosen = next((s for s in candidates if s.joint and s.req.citizen_may_decline), None)
-        if chosen is None:
-            chosen = next((s for s in candidates if not s.joint), None)
+        chosen = choose_slot([s for s in ordered if s.accepts(event)], event)
         if chosen is not None:
             chosen.fulfilled_on = event.date
+
+
+def choose_slot(candidates: list[Slot], event: HeldConversation) -> Slot | None:
+    """The slot an event fulfils among the open ones that accept it, in slot order: a joint
+    event the first joint slot, one where the citizen declined the fund the first joint slot
+    that allows it; else (and otherwise) the first ordinary slot."""
+    chosen = None
+    if event.joint:
+        chosen = next((s for s in candidates if s.joint), None)
+    elif event.fund_declined:
+        chosen = next((s for s in candidates if s.joint and s.req.citizen_may_decline), None)
+    if chosen is None:
+        chosen = next((s for s in candidates if not s.joint), None)
+    return chosen
 
 
 def _obligation(slot: Slot, group: TargetGroup) -> Obligation:

@@ -35,22 +35,27 @@ class Attendance(WorldState):
     def estimate(self, need: Need) -> float:
         """The show probability a job centre would estimate for the citizen: the app's
         estimator (`solver.attendance`) from the group's prior mean, weighed as
-        `[policy] prior_strength` attempts, and the attempts observed so far."""
+        `[policy] prior_strength` attempts, and the attempts observed so far (kept on the
+        citizen, renewed by `_observe`)."""
         c = need.cit
-        return estimate_show_probability(c.attended, c.missed, self.prior_mean[c.spec.group],
-                                         self.scenario.policy.prior_strength)
+        if c.estimate is None:
+            c.estimate = estimate_show_probability(c.attended, c.missed,
+                                                   self.prior_mean[c.spec.group],
+                                                   self.scenario.policy.prior_strength)
+        return c.estimate
 
     def _observe(self, need: Need, came: bool, measured: bool) -> bool:
         """The job centre sees whether the citizen came: the estimate made before (with the
         truth it estimated) goes to the calibration, then the counts move."""
+        c = need.cit
         if measured:
-            c = need.cit
             self.result.calibration.append(
                 (self.estimate(need), self.prior_mean[c.spec.group], c.spec.p, came))
         if came:
-            need.cit.attended += 1
+            c.attended += 1
         else:
-            need.cit.missed += 1
+            c.missed += 1
+        c.estimate = None
         return came
 
     def _conversations(self, day: dt.date) -> None:

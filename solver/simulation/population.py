@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import heapq
 import math
+from collections import defaultdict
 
 from booking.rules import HeldConversation, Obligation, ProgrammeObligations, RuleSet
 
@@ -33,15 +35,24 @@ def population(scenario: Scenario, rule_set: RuleSet, seed: int, weeks: int) -> 
     `assignment = "balanced"` gives each new citizen the unit's caseworker with the fewest
     active citizens (in order of start); `"random"` draws one."""
     sim_start = scenario.start
-    ends: dict[str, list[dt.date | None]] = {}
+    # per caseworker: citizens without an end, and the ends still ahead (a heap); the starts
+    # come in order, so an end on or before one start is past for every later one
+    open_ended: dict[str, int] = defaultdict(int)
+    ending: dict[str, list[dt.date]] = defaultdict(list)
     out: list[CitizenSpec] = []
     for spec, unit in _starts(scenario, seed, weeks):
         if scenario.assignment == "balanced":
             def load(cw: str, start: dt.date = spec.start) -> int:
-                return sum(1 for e in ends.get(cw, []) if e is None or e > start)
+                ends = ending[cw]
+                while ends and ends[0] <= start:
+                    heapq.heappop(ends)
+                return open_ended[cw] + len(ends)
             cw = min(unit.caseworker_ids(), key=load)
             spec = dataclasses.replace(spec, caseworker=cw)
-        ends.setdefault(spec.caseworker, []).append(spec.end)
+        if spec.end is None:
+            open_ended[spec.caseworker] += 1
+        else:
+            heapq.heappush(ending[spec.caseworker], spec.end)
         if spec.end is not None and spec.end <= sim_start:
             continue
         if spec.start < sim_start:

@@ -102,6 +102,7 @@ class Citizen:
     active: bool = True
     attended: int = 0  # attempts the job centre saw the citizen come to (the estimate's input)
     missed: int = 0  # ... and not come to
+    estimate: float | None = None  # the show estimate from these counts (None: to compute)
 
     @property
     def id(self) -> str:
