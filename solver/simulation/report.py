@@ -71,6 +71,8 @@ def summarise(scenario: Any, runs: dict[str, list[dict[str, Any]]], weeks: int,
             "late_days": ci([r["late_days"] for r in rs]),
             "rehab_late_days": ci([r["rehab_late_days"] for r in rs]),
             "turned_away": ci([r["turned_away"] for r in rs])["mean"],
+            "turned_away_share": ci([_share(r["turned_away"], r["held"] + r["turned_away"])
+                                     if r["held"] + r["turned_away"] else 0.0 for r in rs]),
             "sick_cancelled": ci([r["sick_cancelled"] for r in rs])["mean"],
             "plan_seconds_per_week": {"mean": _mean(weekly), "max": max(weekly, default=0.0)},
             "replan_seconds": {"mean": _mean(replans), "max": max(replans, default=0.0),

@@ -1,0 +1,39 @@
+"""The scenario library: at least eight job centres that load, split into a tuning half and a
+held-out half; the runner's verdicts."""
+
+from __future__ import annotations
+
+from solver.simulation.library import TUNING, library_files, main, verdicts
+from solver.simulation.scenario import load_scenario, resolve_rule_set
+
+
+def test_the_library_spans_what_job_centres_face():
+    scenarios = [load_scenario(p) for p in library_files()]
+    assert len(scenarios) >= 8
+    for s in scenarios:
+        resolve_rule_set(s)
+    rule_sets = {str(s.rule_set) for s in scenarios}
+    assert {"copenhagen-2017", "lab-2024", "reform-2026-07"} <= rule_sets
+    assert any(len(s.units) == 1 for s in scenarios) and any(len(s.units) > 1 for s in scenarios)
+    assert any(s.rehab.meetings for s in scenarios) and any(not s.rehab.meetings
+                                                            for s in scenarios)
+    with_groups = [any(u.group_callins for u in s.units) for s in scenarios]
+    assert any(with_groups) and not all(with_groups)
+    names = {s.name for s in scenarios}
+    assert set(TUNING) <= names
+    assert abs(len(names - set(TUNING)) - len(TUNING)) <= 1  # two halves
+
+
+def test_verdicts():
+    row = {"solver_minus_edf_pp": {"lo": 0.4}, "turned_away_share": 0.004}
+    assert verdicts(row) == []
+    row = {"solver_minus_edf_pp": {"lo": -0.1}, "turned_away_share": 0.02}
+    assert verdicts(row) == ["solver-edf interval not above 0", "turned away > 1 %"]
+
+
+def test_the_runner_prints_both_halves(capsys):
+    small = [p for p in library_files() if p.stem == "small"]
+    code = main([str(small[0]), "--weeks", "2", "--seeds", "2", "--jobs", "1"])
+    out = capsys.readouterr().out
+    assert code in (0, 1)
+    assert "small.toml" in out and "tuning" in out and "mean gap closed, tuning" in out
