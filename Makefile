@@ -12,8 +12,9 @@ $(PY):
 install: $(PY)
 	$(PIP) install -e .
 
+# demo mode: the repository's demo secrets are accepted (config.toml [app] mode)
 demo: install
-	$(VENV)/bin/flask --app booking demo --reset
+	RETTIDIG_MODE=demo $(VENV)/bin/flask --app booking demo --reset
 	VENV=$(VENV) scripts/serve
 
 serve: install

@@ -18,12 +18,15 @@ def create_app(overrides: dict[str, Any] | None = None, *, config_path: str | No
     """
     from flask import Flask
     from flask.cli import NoAppException
+    from gunicorn.errors import AppImportError  # gunicorn prints it without a traceback
 
     from .config import flask_config
+    from .config_checks import refuse_unsafe_start
     from .settings import PROJECT_ROOT, SettingsError, load_settings
 
-    class InvalidSettings(SettingsError, NoAppException):
-        """Stops the start: ``flask`` prints it as one clean "Error: …" with each key's path."""
+    class InvalidSettings(SettingsError, NoAppException, AppImportError):
+        """Stops the start: ``flask`` prints it as one clean "Error: …" with each key's path,
+        gunicorn as its message before "App failed to load"."""
 
         def __init__(self, problems: list[str]) -> None:
             SettingsError.__init__(self, problems)
@@ -39,6 +42,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, config_path: str | No
     raw_flask = overrides.pop("flask", {})
     try:
         settings = load_settings(config_path, overrides=overrides, instance_path=app.instance_path)
+        refuse_unsafe_start(settings, debug=app.debug)  # production: no default/short secrets
     except SettingsError as err:
         raise InvalidSettings(err.problems) from None
     os.makedirs(app.instance_path, exist_ok=True)

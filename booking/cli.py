@@ -27,11 +27,13 @@ def _url() -> str:
 
 
 def register_cli(app: Flask) -> None:
-    from . import cli_plan, cli_rehab, cli_rules
+    from . import cli_plan, cli_rehab, cli_rules, cli_scenario, cli_security
 
+    cli_security.register(app)  # check-config, cpr-rehash
     cli_rehab.register(app)
     cli_plan.register(app)
     cli_rules.register(app)
+    cli_scenario.register(app)  # scenario export, scenario run (what-ifs)
 
     register_outbox_cli(app)
 
@@ -126,10 +128,10 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("citizen-link")
     @click.argument("citizen_id", type=int)
     def citizen_link(citizen_id: int) -> None:
-        """Print a fresh personal link for citizen CITIZEN_ID."""
+        """Print a new personal link for citizen CITIZEN_ID; every older link stops working."""
         with db.fresh_session() as session:
             try:
-                found, version = accounts.link_identity(session, citizen_id)
+                found, version = accounts.issue_citizen_link(session, citizen_id)
             except NotFound:
                 click.echo(f"error: no citizen with id {citizen_id}", err=True)
                 sys.exit(1)

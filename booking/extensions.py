@@ -3,7 +3,9 @@ for the app's settings and password hasher."""
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, session
+import hashlib
+
+from flask import current_app, has_request_context, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -41,3 +43,29 @@ def select_locale() -> str:
     user = current_user if has_request_context() else None
     language = getattr(user, "language", None) if getattr(user, "kind", None) == "citizen" else None
     return str(language) if language in LOCALES else "da"
+
+
+# --- log-in limits (booking/blueprints/auth/views.py): per user name and per client address ---
+
+LOGIN_USER_KEY = "login-user:"
+
+
+def client_address() -> str:
+    """The client's address: the connection's, or the one ``[app] proxies`` trusted proxies
+    forwarded (werkzeug ProxyFix rewrites ``remote_addr``; an unconfigured X-Forwarded-For is
+    never read)."""
+    return get_remote_address() or "unknown"
+
+
+def login_username_key() -> str:
+    """The counter of the user name in the log-in form (as the log-in matches it: trimmed, any
+    case); hashed, so the storage holds no user names and a long name no long key."""
+    name = str(request.form.get("username", "")).strip().lower()
+    return LOGIN_USER_KEY + hashlib.sha256(name.encode()).hexdigest()[:32]
+
+
+def reset_login_username_limits() -> None:
+    """A successful log-in: the user name's failures count from zero again."""
+    for current in limiter.current_limits:
+        if any(str(arg).startswith(LOGIN_USER_KEY) for arg in current.request_args):
+            limiter.limiter.clear(current.limit, *current.request_args)

@@ -30,6 +30,8 @@ ENV_OVERRIDES: dict[str, tuple[str, str]] = {
     "SECRET_KEY": ("app", "secret_key"),
     "DATABASE_URL": ("database", "url"),
     "CPR_HASH_KEY": ("security", "cpr_hash_key"),
+    "CPR_HASH_KEY_PREVIOUS": ("security", "cpr_hash_key_previous"),
+    "RETTIDIG_MODE": ("app", "mode"),
     "MAIL_PASSWORD": ("mail", "password"),
     "REDIS_URL": ("queue", "url"),
     "RETTIDIG_QUEUE": ("queue", "backend"),
@@ -55,11 +57,13 @@ class Section(BaseModel):
 
 class AppSettings(Section):
     name: str
+    mode: Literal["demo", "production"]
     secret_key: Annotated[str, Field(min_length=1)]
     default_locale: Literal["da", "en"]
     timezone: str
     municipality: str
     public_url: str
+    proxies: NonNegative
 
     @field_validator("timezone")
     @classmethod
@@ -74,13 +78,18 @@ class AppSettings(Section):
 class DatabaseSettings(Section):
     url: Annotated[str, Field(min_length=1)]
     echo: bool
+    retry_after_s: Annotated[int, Field(ge=1, le=3600)]
 
 
 class SecuritySettings(Section):
     cpr_hash_key: Annotated[str, Field(min_length=1)]
+    cpr_hash_key_previous: str
     citizen_link_days: Positive
     login_rate_limit: str
+    login_rate_limit_per_address: str
     rate_limit_storage: str
+    citizen_reads_per_hour: Positive
+    citizen_purpose_minutes: Positive
     argon2_time_cost: Positive
     argon2_memory_kib: Annotated[int, Field(ge=8)]
 
@@ -181,6 +190,18 @@ class OutboxSettings(Section):
     batch_size: Positive
 
 
+class AuditSettings(Section):
+    read_flush_seconds: Annotated[float, Field(gt=0.0, le=60.0)]
+    read_batch: Positive
+
+
+class WhatIfSettings(Section):
+    seeds: Annotated[int, Field(ge=1, le=200)]
+    weeks: Annotated[int, Field(ge=1, le=104)]
+    inflow_weeks: Annotated[int, Field(ge=1, le=260)]
+    jobs: NonNegative
+
+
 class DemoSettings(Section):
     seed: int
     citizens: Positive
@@ -208,6 +229,8 @@ class Settings(Section):
     mail: MailSettings
     outbox: OutboxSettings
     demo: DemoSettings
+    audit: AuditSettings
+    whatif: WhatIfSettings
     instance_path: str = Field(default=str(DEFAULT_INSTANCE), exclude=True)
 
     @cached_property

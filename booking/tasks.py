@@ -14,6 +14,7 @@ from typing import Any
 
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
+from .config_checks import guard_worker
 from .database import Database
 from .services import clock
 from .settings import (
@@ -39,6 +40,7 @@ try:
     huey = make_huey(load_settings().queue, DEFAULT_INSTANCE)
 except SettingsError as err:  # the worker stops at start with each bad key's path
     raise SystemExit(str(err)) from None
+guard_worker(huey)  # and with unsafe secrets in production (booking.config_checks)
 
 _runtime: tuple[Settings, Database] | None = None
 
@@ -90,6 +92,16 @@ def project_scenario_task(scenario_id: int) -> None:
     settings, database = runtime()
     with database.fresh_session() as session:
         run_scenario(session, settings, scenario_id)
+
+
+@huey.task()
+def whatif_task(run_id: int) -> bool:
+    """Simulate a capacity what-if for conversations, seed by seed (booking.services.whatif);
+    True when its figures were stored."""
+    from .services.whatif.runs import execute
+
+    settings, database = runtime()
+    return execute(database.sessions, run_id, settings) is not None
 
 
 # --- the conversation planner (booking.services.planning) ------------------------------------

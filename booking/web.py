@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_datetime, gettext
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -22,6 +25,9 @@ from .services.accounts import load_principal
 from .services.errors import NotFound
 from .services.security import Passwords
 from .settings import Settings
+from .web_errors import init_error_pages
+from .web_logging import init_log_redaction
+from .web_security import init_security
 
 
 def init_web(app: Flask, settings: Settings) -> None:
@@ -39,6 +45,9 @@ def init_web(app: Flask, settings: Settings) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.user_loader(lambda user_id: load_principal(db.session, user_id))
+    init_security(app, settings)  # headers, proxies, cookie flags, citizen read rate
+    init_log_redaction(app)  # personal-link tokens never reach a log
+    init_error_pages(app, settings)  # control characters refused; 503 without the database
 
     from .blueprints import register_blueprints
 
@@ -117,28 +126,39 @@ def _pattern(danish: str, english: str) -> str:
     return english if select_locale() == "en" else danish
 
 
+@lru_cache(maxsize=8192)
+def _babel_date(value: date, pattern: str, locale: str) -> str:
+    """Babel's date text, kept: a page of free times names the same days and times many times
+    (issue 13: flask_babel's per-call locale and zone look-ups were a third of the slot list)."""
+    return babel_dates.format_date(value, pattern, locale=locale)
+
+
+@lru_cache(maxsize=8192)
+def _babel_datetime(value: datetime, pattern: str, locale: str, zone: ZoneInfo) -> str:
+    return babel_dates.format_datetime(value, pattern, tzinfo=zone, locale=locale)
+
+
 def _register_template_helpers(app: Flask, settings: Settings) -> None:
-    zone = settings.zone
+    zone = settings.zone  # also flask_babel's BABEL_DEFAULT_TIMEZONE (booking/config.py)
 
     def long_date(value: date | datetime | None) -> str:
         if value is None:
             return ""
         if isinstance(value, datetime):
             value = value.astimezone(zone).date()
-        return format_date(value, _pattern("EEEE d. MMMM y", "EEEE d MMMM y"))
+        return _babel_date(value, _pattern("EEEE d. MMMM y", "EEEE d MMMM y"), select_locale())
 
     def short_date(value: date | None) -> str:
         return format_date(value, _pattern("d. MMM y", "d MMM y")) if value else ""
 
     def local_time(value: datetime | None) -> str:
-        return format_datetime(value, "HH:mm") if value else ""
+        return value.astimezone(zone).strftime("%H:%M") if value else ""  # Babel's "HH:mm"
 
     def local_datetime(value: datetime | None) -> str:
         if value is None:
             return ""
-        return format_datetime(
-            value, _pattern("EEEE d. MMMM y 'kl.' HH:mm", "EEEE d MMMM y 'at' HH:mm")
-        )
+        pattern = _pattern("EEEE d. MMMM y 'kl.' HH:mm", "EEEE d MMMM y 'at' HH:mm")
+        return _babel_datetime(value, pattern, select_locale(), zone)
 
     app.jinja_env.filters.update(
         long_date=long_date,

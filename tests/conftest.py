@@ -121,6 +121,15 @@ def app(sqlite_url):
 
 
 @pytest.fixture
+def db_app(any_db_url):
+    """An app on SQLite and on PostgreSQL: a test using it runs once on each."""
+    app = make_app(any_db_url)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
 def settings(app):
     """The app's typed settings (frozen; change them with ``use_settings``)."""
     return app.extensions["rettidig_settings"]

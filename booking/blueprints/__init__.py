@@ -18,6 +18,7 @@ def register_blueprints(app: Flask) -> None:
     from .plan import bp as plan_bp
     from .planner import bp as planner_bp
     from .rules import bp as rules_bp
+    from .whatif import bp as whatif_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(citizen_bp, url_prefix="/borger")
@@ -25,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(callin_bp, url_prefix="/indkald")
     app.register_blueprint(plan_bp, url_prefix="/planlaegning/samtaler")
     app.register_blueprint(planner_bp, url_prefix="/planlaegning")
+    app.register_blueprint(whatif_bp, url_prefix="/planlaegning/hvad-hvis")
     app.register_blueprint(manager_bp, url_prefix="/ledelse")
     app.register_blueprint(lookup_bp, url_prefix="/borgere")
     app.register_blueprint(rules_bp, url_prefix="/regler")

@@ -19,6 +19,7 @@ _ITEMS: list[tuple[str, Any, tuple[Role, ...]]] = [
     ("planner.home", _l("Rehabiliteringsteam"), (Role.planner,)),
     ("plan.home", _l("Planlæg samtaler"), (Role.planner, Role.callin)),
     ("manager.home", _l("Rettidighed"), (Role.manager,)),
+    ("whatif.home", _l("Hvad hvis"), (Role.planner, Role.manager)),
     (
         "lookup.search",
         _l("Find borger"),

@@ -30,6 +30,7 @@ from .planning import PlanRun
 from .rehab import RehabCase, RehabClosure, RehabMeeting, RehabScenario, RehabSchedule
 from .ruleset import Obligation, RuleSetRecord
 from .slot import Booking, Slot
+from .whatif import WhatIfRun
 
 __all__ = [
     "Absence",
@@ -78,6 +79,7 @@ __all__ = [
     "StaffUser",
     "TARGET_GROUPS",
     "Unit",
+    "WhatIfRun",
     "WorkTemplate",
     "utcnow",
 ]

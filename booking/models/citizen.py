@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..rules.model import TargetGroup
@@ -39,6 +39,8 @@ class Citizen(Base):
     show_probability: Mapped[float] = mapped_column(default=0.85)
     # bumping this revokes every personal link issued so far
     link_version: Mapped[int] = mapped_column(default=1)
+    # bumping this ends every web session of the citizen (log-out); Flask-Login's id carries it
+    session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit] = relationship()

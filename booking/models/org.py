@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -34,6 +34,8 @@ class StaffUser(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # bumping this ends every web session of the user (log-out); Flask-Login's id carries it
+    session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     unit: Mapped[Unit | None] = relationship()
     caseworker: Mapped[Caseworker | None] = relationship(back_populates="staff_user")

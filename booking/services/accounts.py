@@ -1,8 +1,14 @@
-"""Staff accounts and citizens' personal links (the MitID adapter would sit beside these).
+"""Staff accounts, citizens' personal links and web sessions (the MitID adapter would sit
+beside these).
 
-:func:`log_in`, :func:`open_citizen_link` and :func:`add_staff_user` are units of work of their
-own (they commit); :func:`create_staff` and :func:`revoke_citizen_links` run in the caller's
-transaction.
+:func:`log_in`, :func:`open_citizen_link`, :func:`add_staff_user`, :func:`issue_citizen_link`,
+:func:`revoke_links` and :func:`log_out` are units of work of their own (they commit);
+:func:`create_staff` and :func:`revoke_citizen_links` run in the caller's transaction.
+
+A personal link carries the citizen's link version: a new link (or a revocation) raises it, so
+every older link stops working. A web session carries the person's session version (and a
+citizen's link version): :func:`load_principal` refuses a stale one, and :func:`log_out` raises
+it, so a session cookie copied before log-out is worthless after it.
 """
 
 from __future__ import annotations
@@ -70,6 +76,9 @@ def add_staff_user(
         )
 
 
+MAX_ID = 2**31 - 1  # ids and versions in a session id are PostgreSQL integers
+
+
 def link_identity(session: Session, citizen_id: int) -> tuple[int, int]:
     """(citizen id, current link version) for a personal link; NotFound for no such citizen."""
     citizen = session.get(Citizen, citizen_id)
@@ -124,6 +133,7 @@ def staff_principal(session: Session, staff_id: int) -> StaffPrincipal | None:
         role=user.role,
         unit_id=user.unit_id,
         caseworker_id=caseworker_id,
+        session_version=user.session_version,
     )
 
 
@@ -138,21 +148,57 @@ def citizen_principal(
         link_version=citizen.link_version,
         name=citizen.name,
         language=citizen.language,
+        session_version=citizen.session_version,
     )
 
 
 def load_principal(session: Session, user_id: str) -> StaffPrincipal | CitizenPrincipal | None:
-    """Flask-Login's user loader: ``s:<id>`` or ``c:<id>:<version>``."""
-    kind, _, rest = user_id.partition(":")
-    try:
-        if kind == "s":
-            return staff_principal(session, int(rest))
-        if kind == "c":
-            cid, _, version = rest.partition(":")
-            return citizen_principal(session, int(cid), int(version))
-    except ValueError:
-        return None
+    """Flask-Login's user loader: ``s:<id>:<session version>`` or
+    ``c:<id>:<link version>:<session version>``; None for any other form (an id from before
+    session versions included) and for a version that is not the current one."""
+    kind, *rest = user_id.split(":")
+    numbers = _positive_ints(rest)
+    if kind == "s" and numbers is not None and len(numbers) == 2:
+        staff_id, session_version = numbers
+        staff = staff_principal(session, staff_id)
+        return staff if staff is not None and staff.session_version == session_version else None
+    if kind == "c" and numbers is not None and len(numbers) == 3:
+        citizen_id, link_version, session_version = numbers
+        citizen = citizen_principal(session, citizen_id, link_version)
+        if citizen is not None and citizen.session_version == session_version:
+            return citizen
     return None
+
+
+def _positive_ints(parts: list[str]) -> list[int] | None:
+    if not all(p.isascii() and p.isdigit() and len(p) <= 10 for p in parts):
+        return None
+    numbers = [int(p) for p in parts]
+    return numbers if all(1 <= n <= MAX_ID for n in numbers) else None
+
+
+def log_out(session: Session, principal: StaffPrincipal | CitizenPrincipal) -> None:
+    """End every web session of this person (the session version rises; committed, audited).
+    A citizen's personal link keeps working; a revoked link is :func:`revoke_links`."""
+    with transaction(session):
+        if isinstance(principal, StaffPrincipal):
+            user = session.get(StaffUser, principal.staff_id)
+            if user is not None:
+                user.session_version = StaffUser.session_version + 1
+            audit.record(
+                session, actor_kind=ActorKind.staff, actor_id=principal.staff_id, action="logout"
+            )
+        else:
+            citizen = session.get(Citizen, principal.citizen_id)
+            if citizen is not None:
+                citizen.session_version = Citizen.session_version + 1
+            audit.record(
+                session,
+                actor_kind=ActorKind.citizen,
+                actor_id=principal.citizen_id,
+                action="citizen_logout",
+                citizen_id=principal.citizen_id,
+            )
 
 
 def citizen_link_token(secret: str, citizen: Citizen) -> str:
@@ -180,9 +226,54 @@ def open_citizen_link(
     return principal
 
 
-def revoke_citizen_links(session: Session, citizen: Citizen) -> None:
-    """End every personal link sent so far (runs in the caller's transaction)."""
-    citizen.link_version += 1
+def revoke_citizen_links(session: Session, citizen: Citizen) -> int:
+    """End every personal link sent so far, and every session opened with one; return the new
+    link version (runs in the caller's transaction). One SQL increment, so two at once give two
+    versions."""
+    citizen.link_version = Citizen.link_version + 1
+    session.flush()
+    return citizen.link_version
+
+
+def issue_citizen_link(
+    session: Session, citizen_id: int, *, staff_id: int | None = None
+) -> tuple[int, int]:
+    """A new personal link for the citizen: (citizen id, link version) for
+    :func:`~.security.make_citizen_token`. The version rises, so every older link stops working
+    (committed, audited: ``citizen_link_issued``). NotFound for no such citizen."""
+    with transaction(session):
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            raise NotFound("citizen")
+        version = revoke_citizen_links(session, citizen)
+        audit.record(
+            session,
+            actor_kind=ActorKind.system if staff_id is None else ActorKind.staff,
+            actor_id=staff_id,
+            action="citizen_link_issued",
+            citizen_id=citizen_id,
+            detail={"link_version": version},
+        )
+    return citizen_id, version
+
+
+def revoke_links(session: Session, citizen_id: int, *, staff_id: int) -> None:
+    """Staff revoke every personal link of the citizen (and the sessions opened with them);
+    the citizen needs a new link to log in again. Committed, audited
+    (``citizen_links_revoked``). NotFound for no such citizen."""
+    with transaction(session):
+        citizen = session.get(Citizen, citizen_id)
+        if citizen is None:
+            raise NotFound("citizen")
+        version = revoke_citizen_links(session, citizen)
+        audit.record(
+            session,
+            actor_kind=ActorKind.staff,
+            actor_id=staff_id,
+            action="citizen_links_revoked",
+            citizen_id=citizen_id,
+            detail={"link_version": version},
+        )
 
 
 def new_calendar_token() -> str:

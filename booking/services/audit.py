@@ -1,7 +1,10 @@
 """The audit trail: who saw or changed which citizen.
 
 :func:`record` runs in the caller's transaction: the entry is committed with the view or the
-change it describes, or not at all.
+change it describes, or not at all. A citizen's page views go through
+:mod:`booking.services.read_audit` (buffered, written in batches); :func:`recent` writes this
+process's buffer first (call it, or :func:`read_audit.flush`, before the session's first read:
+a SQLite read transaction sees what was committed when it began).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import ActorKind, AuditEntry
+from . import read_audit
 
 
 def record(
@@ -42,6 +46,7 @@ def record(
 def recent(
     session: Session, *, limit: int = 100, citizen_id: int | None = None
 ) -> list[AuditEntry]:
+    read_audit.flush(session)
     stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
     if citizen_id is not None:
         stmt = stmt.where(AuditEntry.citizen_id == citizen_id)

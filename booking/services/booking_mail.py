@@ -67,13 +67,16 @@ def sms_text(booking: Booking, settings: Settings, kind: str) -> str:
 
 
 def calendar_event(booking: Booking, settings: Settings) -> CalendarEvent:
+    """The booking as a calendar event: the job centre (``[mail] sender``) is the ORGANIZER,
+    the citizen the ATTENDEE (their e-mail address, else their name); no CPR number or case
+    text."""
     slot = booking.slot
     words = letters.render(
         "booking_calendar.txt",
         channel=slot.channel.value,
         municipality=settings.app.municipality,
     )
-    _, organizer = parseaddr(settings.mail.sender)
+    name, organizer = parseaddr(settings.mail.sender)
     return CalendarEvent(
         uid=booking.ical_uid,
         sequence=booking.ical_sequence,
@@ -83,9 +86,12 @@ def calendar_event(booking: Booking, settings: Settings) -> CalendarEvent:
         location=place_text(booking),
         description=words.body.strip(),
         organizer_email=organizer or None,
+        organizer_name=name or None,
+        attendee_email=booking.citizen.email or None,
+        attendee_name=booking.citizen.name,
     )
 
 
 def booking_ics(booking: Booking, settings: Settings, method: str) -> str:
-    """The booking as an iCalendar file: REQUEST (e-mail), PUBLISH (download) or CANCEL."""
+    """The booking as an iCalendar file: REQUEST (a letter), PUBLISH (download) or CANCEL."""
     return calendar_text(calendar_event(booking, settings), method=method)

@@ -130,9 +130,7 @@ def _sms(
     )
 
 
-def notify_cancelled(
-    session: Session, booking: Booking, settings: Settings
-) -> list[OutboxMessage]:
+def notify_cancelled(session: Session, booking: Booking, settings: Settings) -> list[OutboxMessage]:
     """Queue the cancellation (with the CANCEL ``.ics``); runs in the caller's transaction."""
     citizen, seq = booking.citizen, booking.ical_sequence
     out = []
@@ -143,4 +141,17 @@ def notify_cancelled(
         )
     if citizen.phone:
         out.append(_sms(session, booking, settings, "cancelled", f"booking:{booking.id}:{seq}"))
+    if not citizen.email and not citizen.phone:  # as the confirmation went: by Digital Post
+        text = booking_mail.cancellation(booking, settings)
+        out.append(
+            _letter(
+                session,
+                booking,
+                settings,
+                OutboxChannel.digital_post,
+                f"citizen:{citizen.id}",
+                text,
+                "CANCEL",
+            )
+        )
     return out

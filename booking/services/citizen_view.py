@@ -2,8 +2,9 @@
 
 Each ``…_page`` function returns a view-model for one page of the citizen's own site. Only the
 citizen's own obligations and bookings are shown: anything else is :class:`NotFound`. A page
-that the audit trail records (the overview, the free times, a booking) reads and writes the
-audit entry in one transaction, committed before the page is returned.
+that the audit trail records (the overview, the free times, a booking) stays a read: its audit
+entry is stamped when the page is read and written with the other views of the moment by
+:mod:`booking.services.read_audit` (no commit per page view).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from .. import rules
-from ..database import transaction
 from ..models import ActorKind, Booking, BookingState, Citizen, Obligation, ObligationState, Slot
 from ..settings import Settings
-from . import audit, booking_mail
+from . import booking_mail, read_audit
+from .bounds import within
+from .calendar_days import week_monday
 from .clock import now_utc, zone
 from .errors import NotFound, ServiceError
 from .obligations import as_rule_obligation, open_obligations
@@ -27,8 +29,8 @@ from .slot_search import (
     SlotOption,
     allowed_channels,
     bookable_slots,
+    first_free,
     self_booking_until,
-    weeks_with_slots,
 )
 
 
@@ -56,14 +58,14 @@ def citizen_overview(
     now = now or now_utc()
     today = now.astimezone(zone()).date()
     overview = CitizenOverview(today=today)
-    bookings = {
-        b.obligation_id: b
-        for b in session.scalars(
-            select(Booking)
-            .join(Slot)
-            .where(Booking.citizen_id == citizen.id, Booking.state == BookingState.booked)
-        )
-    }
+    live = session.scalars(
+        select(Booking)
+        .join(Slot)
+        .options(contains_eager(Booking.slot))
+        .where(Booking.citizen_id == citizen.id, Booking.state == BookingState.booked)
+    ).all()
+    bookings = {b.obligation_id: b for b in live}
+    busy = {b.slot.starts_at.astimezone(zone()).date() for b in live}  # as slot_search.busy_days
     local_days = settings.rules.self_booking_days
     for ob in open_obligations(session, citizen.id):
         rule_set = rules.load_rule_set(ob.rule_set_code)
@@ -76,11 +78,14 @@ def citizen_overview(
             item.changeable = changeable(item.booking, settings, now)
         elif until < today or until < ob.earliest:
             item.status = "deadline_passed"
-        else:
-            found = bookable_slots(session, citizen, ob, until=until, today=today, limit=1)
-            item.first_free = found[0] if found else None
-            item.status = "bookable" if found else "no_slots"
         overview.due.append(item)
+    # the first free time of every conversation still to book, in one query where it can
+    wanted = [(i.obligation, i.self_booking_until) for i in overview.due if i.status == "bookable"]
+    firsts = first_free(session, citizen, wanted, today=today, busy=busy)
+    for item in overview.due:
+        if item.status == "bookable":
+            item.first_free = firsts[item.obligation.id]
+            item.status = "bookable" if item.first_free is not None else "no_slots"
     return overview
 
 
@@ -88,8 +93,9 @@ def citizen_overview(
 
 
 def own_obligation(session: Session, citizen_id: int, obligation_id: int) -> Obligation:
-    """The citizen's obligation; :class:`NotFound` when it is missing or someone else's."""
-    ob = session.get(Obligation, obligation_id)
+    """The citizen's obligation (with its programme); :class:`NotFound` when it is missing or
+    someone else's."""
+    ob = session.get(Obligation, obligation_id, options=[joinedload(Obligation.programme)])
     if ob is None or ob.citizen_id != citizen_id:
         raise NotFound("obligation")
     return ob
@@ -105,13 +111,14 @@ def own_booking(session: Session, citizen_id: int, booking_id: int) -> Booking:
 
 def _viewed(
     session: Session,
+    settings: Settings,
     citizen_id: int,
     action: str,
     object_type: str | None = None,
     object_id: int | None = None,
 ) -> None:
-    """The citizen saw a page about themselves (runs in the caller's transaction)."""
-    audit.record(
+    """The citizen saw a page about themselves: audited through the buffer of page views."""
+    read_audit.record(
         session,
         actor_kind=ActorKind.citizen,
         actor_id=citizen_id,
@@ -119,6 +126,8 @@ def _viewed(
         citizen_id=citizen_id,
         object_type=object_type,
         object_id=object_id,
+        seconds=settings.audit.read_flush_seconds,
+        batch=settings.audit.read_batch,
     )
 
 
@@ -134,13 +143,12 @@ class HomePage:
 def home_page(
     session: Session, citizen_id: int, settings: Settings, *, now: datetime | None = None
 ) -> HomePage:
-    """The citizen's conversations due and booked; the view is audited (committed)."""
-    with transaction(session):
-        citizen = session.get(Citizen, citizen_id)
-        if citizen is None:
-            raise NotFound("citizen")
-        overview = citizen_overview(session, citizen, settings, now=now)
-        _viewed(session, citizen_id, "citizen_viewed_own")
+    """The citizen's conversations due and booked; the view is audited (a buffered entry)."""
+    citizen = session.get(Citizen, citizen_id)
+    if citizen is None:
+        raise NotFound("citizen")
+    overview = citizen_overview(session, citizen, settings, now=now)
+    _viewed(session, settings, citizen_id, "citizen_viewed_own")
     return HomePage(citizen, overview)
 
 
@@ -172,12 +180,10 @@ def booking_page(
     *,
     now: datetime | None = None,
 ) -> BookingPage:
-    """One of the citizen's bookings; the view is audited (committed)."""
-    with transaction(session):
-        booking = own_booking(session, citizen_id, booking_id)
-        _viewed(session, citizen_id, "citizen_viewed_booking", "booking", booking.id)
-        page = _booking_page(booking, settings, now)
-    return page
+    """One of the citizen's bookings; the view is audited (a buffered entry)."""
+    booking = own_booking(session, citizen_id, booking_id)
+    _viewed(session, settings, citizen_id, "citizen_viewed_booking", "booking", booking.id)
+    return _booking_page(booking, settings, now)
 
 
 def cancel_page(
@@ -234,7 +240,11 @@ class AlreadyBooked:
 
 
 def _week(raw: str) -> date:
+    """The Monday of the week ``raw`` (an ISO date) falls in; ``ValueError`` for text that is
+    no date or a day outside the service's calendar (``?uge=9999-12-31`` has no whole week)."""
     monday = date.fromisoformat(raw)
+    if not within(monday):
+        raise ValueError(raw)
     return monday - timedelta(days=monday.weekday())
 
 
@@ -253,7 +263,10 @@ def _choose(
     today = now.astimezone(zone()).date()
     until = self_booking_until(ob, settings)
     channels = allowed_channels(ob, citizen)
-    weeks = weeks_with_slots(session, citizen, ob, until=until, today=today)
+    ignore = booking.id if booking else None
+    # every free time once (one query): the weeks to filter by, then the filters applied here
+    every = bookable_slots(session, citizen, ob, until=until, today=today, ignore_booking_id=ignore)
+    weeks = sorted({week_monday(o.local_day) for o in every})
     problems: list[FilterProblem] = []
     if channel and channel not in channels:
         problems.append(FilterProblem("unknown_channel"))
@@ -265,19 +278,13 @@ def _choose(
         except ValueError:
             problems.append(FilterProblem("unknown_week"))
     shown = settings.booking.slots_shown
-    options = bookable_slots(
-        session,
-        citizen,
-        ob,
-        until=until,
-        today=today,
-        channel=channel or None,
-        week=monday,
-        ignore_booking_id=booking.id if booking else None,
-        limit=shown + 1,
-    )
-    if booking is not None:
-        options = [o for o in options if o.slot_id != booking.slot_id]
+    options = [
+        o
+        for o in every
+        if (not channel or o.channel == channel)
+        and (monday is None or 0 <= (o.local_day - monday).days <= 6)
+        and (booking is None or o.slot_id != booking.slot_id)
+    ]
     days: dict[date, list[SlotOption]] = {}
     for option in options[:shown]:
         days.setdefault(option.local_day, []).append(option)
@@ -308,21 +315,19 @@ def open_choose_page(
     now: datetime | None = None,
 ) -> ChoosePage | AlreadyBooked:
     """The free times for one of the citizen's conversations (``channel`` and ``week``, a day
-    in ISO form, narrow them); the view is audited (committed). A conversation already booked
-    answers :class:`AlreadyBooked` instead (not audited)."""
-    with transaction(session):
-        ob = own_obligation(session, citizen_id, obligation_id)
-        if ob.state == ObligationState.booked:
-            live = session.scalar(
-                select(Booking.id).where(
-                    Booking.obligation_id == ob.id, Booking.state == BookingState.booked
-                )
+    in ISO form, narrow them); the view is audited (a buffered entry). A conversation already
+    booked answers :class:`AlreadyBooked` instead (not audited)."""
+    ob = own_obligation(session, citizen_id, obligation_id)
+    if ob.state == ObligationState.booked:
+        live = session.scalar(
+            select(Booking.id).where(
+                Booking.obligation_id == ob.id, Booking.state == BookingState.booked
             )
-            if live is not None:
-                return AlreadyBooked(live)
-        _viewed(session, citizen_id, "citizen_viewed_slots", "obligation", ob.id)
-        page = _choose(session, ob, settings, channel=channel, week=week, booking=None, now=now)
-    return page
+        )
+        if live is not None:
+            return AlreadyBooked(live)
+    _viewed(session, settings, citizen_id, "citizen_viewed_slots", "obligation", ob.id)
+    return _choose(session, ob, settings, channel=channel, week=week, booking=None, now=now)
 
 
 def choose_page(

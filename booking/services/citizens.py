@@ -7,23 +7,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..database import transaction
 from ..models import ActorKind, Citizen, Obligation
 from . import audit
+from .cpr_keys import CprKeys, find_citizen
 from .errors import NotFound
 from .obligations import open_obligations
 from .security import parse_cpr
 
 
-def find_by_cpr(session: Session, raw_cpr: str, key: str, *, viewer_id: int) -> Citizen | None:
+def find_by_cpr(
+    session: Session, raw_cpr: str, key: str, *, viewer_id: int, previous_key: str = ""
+) -> Citizen | None:
     """Validate the number (:class:`~.security.CprError` if invalid), look it up by its keyed
-    hash and record the look-up, found or not (committed)."""
-    info = parse_cpr(raw_cpr, key)
+    hash and record the look-up, found or not (committed). During a key rotation
+    (``previous_key``) a row found by the previous key is re-hashed to ``key``."""
+    parse_cpr(raw_cpr, key)
     with transaction(session):
-        citizen = session.scalar(select(Citizen).where(Citizen.cpr_hash == info.digest))
+        citizen = find_citizen(session, raw_cpr, CprKeys(key, previous_key)).citizen
         audit.record(
             session,
             actor_kind=ActorKind.staff,

@@ -98,7 +98,9 @@ def _build(
     meetings, cases = demo_rehab(session, rng, citizens, closed, opts)
     session.flush()
     # a group call-in today (fælles indkald)
-    invited = add_demo_session(session, opts.today, settings.callin, settings.app.municipality)
+    invited = add_demo_session(
+        session, opts.today, settings.callin, settings.app.municipality, settings.mail.sender
+    )
     result.showcase = _showcase(session, citizens, opts.today)
     result.counts = {
         "units": len(units),

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from .. import rules
 from ..models import (
@@ -348,5 +348,6 @@ def open_obligations(session: Session, citizen_id: int) -> list[Obligation]:
                 Obligation.state.in_([ObligationState.open, ObligationState.booked]),
             )
             .order_by(Obligation.deadline, Obligation.id)
+            .options(joinedload(Obligation.programme))  # each is read with its programme
         )
     )

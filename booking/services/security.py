@@ -11,16 +11,20 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import date
+from typing import Annotated
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PayloadError
 from stdnum.dk import cpr as stdnum_cpr
 from stdnum.exceptions import ValidationError
 
 from .errors import ServiceError
 
 LINK_SALT = "rettidig-citizen-link"
+DATABASE_ID = Annotated[int, Field(ge=1, le=2**31 - 1)]  # what a PostgreSQL integer column holds
 
 
 class CprError(ServiceError):
@@ -89,10 +93,19 @@ class LinkError(ServiceError):
     link has been sent)."""
 
 
+class LinkPayload(BaseModel):
+    """What a personal link carries, exactly: the citizen's id ``c`` and the link version ``v``,
+    both positive ints (not bools, floats or strings); nothing else."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    c: DATABASE_ID
+    v: DATABASE_ID
+
+
 def make_citizen_token(secret: str, citizen_id: int, link_version: int) -> str:
-    return URLSafeTimedSerializer(secret, salt=LINK_SALT).dumps(
-        {"c": citizen_id, "v": link_version}
-    )
+    payload = LinkPayload(c=citizen_id, v=link_version)
+    return URLSafeTimedSerializer(secret, salt=LINK_SALT).dumps(payload.model_dump())
 
 
 def read_citizen_token(secret: str, token: str, max_age_days: int) -> tuple[int, int]:
@@ -104,6 +117,8 @@ def read_citizen_token(secret: str, token: str, max_age_days: int) -> tuple[int,
         raise LinkError("expired") from None
     except BadSignature:
         raise LinkError("invalid") from None
-    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
-        raise LinkError("malformed")
-    return data["c"], int(data.get("v", 0))
+    try:
+        payload = LinkPayload.model_validate(data)
+    except PayloadError:
+        raise LinkError("malformed") from None
+    return payload.c, payload.v

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import rules
@@ -97,27 +97,48 @@ def _taken_seats() -> Any:
 
 
 def _base_query(ob: Obligation, citizen: Citizen, channels: Sequence[str]) -> Select[Any]:
+    """The open slots' columns (no ORM objects: a page lists many and changes none)."""
+    return _open_slots(citizen, channels, ob.minutes, _own_caseworker(ob, citizen))
+
+
+def _own_caseworker(ob: Obligation, citizen: Citizen) -> bool:
+    """Pool ``caseworker``: only the coordinating caseworker's slots (else the unit's)."""
+    return ob.pool == "caseworker" and citizen.caseworker_id is not None
+
+
+def _open_slots(
+    citizen: Citizen, channels: Iterable[str], minutes: int, own_caseworker: bool
+) -> Select[Any]:
     taken = _taken_seats()
     stmt = (
-        select(Slot, Caseworker.name, (Slot.capacity - taken).label("free"))
+        select(
+            Slot.id,
+            Slot.starts_at,
+            Slot.minutes,
+            Slot.channel,
+            Slot.location,
+            Caseworker.name,
+            (Slot.capacity - taken).label("free"),
+        )
         .join(Caseworker, Caseworker.id == Slot.caseworker_id)
         .where(
             Slot.self_bookable.is_(True),
             Slot.group_session_id.is_(None),
             Caseworker.active.is_(True),
             Slot.channel.in_([Channel(c) for c in channels]),
-            Slot.minutes >= ob.minutes,
+            Slot.minutes >= minutes,
             taken < Slot.capacity,
         )
     )
-    if ob.pool == "caseworker" and citizen.caseworker_id is not None:
+    if own_caseworker:
         stmt = stmt.where(Slot.caseworker_id == citizen.caseworker_id)
     else:
         stmt = stmt.where(Caseworker.unit_id == citizen.unit_id)
     return stmt
 
 
-def _busy_days(session: Session, citizen_id: int, ignore_booking_id: int | None) -> set[date]:
+def busy_days(session: Session, citizen_id: int, ignore_booking_id: int | None) -> set[date]:
+    """Local days on which the citizen has a live booking (but ``ignore_booking_id``)."""
     stmt = (
         select(Slot.starts_at)
         .join(Booking, Booking.slot_id == Slot.id)
@@ -140,11 +161,13 @@ def bookable_slots(
     slot_ids: Iterable[int] | None = None,
     ignore_booking_id: int | None = None,
     limit: int | None = None,
+    busy: set[date] | None = None,
 ) -> list[SlotOption]:
     """Slots the citizen may book for ``ob``, earliest first.
 
     ``channel`` and ``week`` (a Monday) narrow the choice; ``slot_ids`` checks given slots;
-    ``ignore_booking_id`` is the booking being moved (its day does not count as busy).
+    ``ignore_booking_id`` is the booking being moved (its day does not count as busy);
+    ``busy``: the citizen's :func:`busy_days` when the caller has them (one query fewer).
     """
     window = booking_window(ob, until, today)
     channels = allowed_channels(ob, citizen)
@@ -161,25 +184,100 @@ def bookable_slots(
     stmt = _base_query(ob, citizen, channels).where(Slot.starts_at >= start, Slot.starts_at < end)
     if slot_ids is not None:
         stmt = stmt.where(Slot.id.in_(list(slot_ids)))
-    stmt = stmt.order_by(Slot.starts_at, Slot.id)
-    busy = _busy_days(session, citizen.id, ignore_booking_id)
-    out: list[SlotOption] = []
-    for slot, cw_name, free in session.execute(stmt):
-        option = SlotOption(
-            slot_id=slot.id,
-            starts_at=slot.starts_at,
-            minutes=slot.minutes,
-            channel=slot.channel.value,
-            location=slot.location,
-            caseworker_name=cw_name,
-            free_seats=int(free),
+    if busy is None:
+        busy = busy_days(session, citizen.id, ignore_booking_id)
+    stmt = _not_on(stmt, busy, first, last).order_by(Slot.starts_at, Slot.id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [_option(row) for row in session.execute(stmt)]
+
+
+def _not_on(stmt: Select[Any], busy: set[date], first: date, last: date) -> Select[Any]:
+    """Leave out, in SQL, the days from ``first`` to ``last`` the citizen already has a booking."""
+    for day in sorted(d for d in busy if first <= d <= last):
+        day_start, day_end = _day_bounds(day, day)
+        stmt = stmt.where(or_(Slot.starts_at < day_start, Slot.starts_at >= day_end))
+    return stmt
+
+
+def _option(row: Any) -> SlotOption:
+    return SlotOption(
+        slot_id=row.id,
+        starts_at=row.starts_at,
+        minutes=row.minutes,
+        channel=row.channel.value,
+        location=row.location,
+        caseworker_name=row.name,
+        free_seats=int(row.free),
+    )
+
+
+# rows read for the first free time of every conversation at once, before asking one by one
+FIRST_FREE_ROWS = 60
+
+
+def first_free(
+    session: Session,
+    citizen: Citizen,
+    wanted: Sequence[tuple[Obligation, date]],
+    *,
+    today: date,
+    busy: set[date],
+) -> dict[int, SlotOption | None]:
+    """The earliest slot the citizen may book for each ``(obligation, self-booking deadline)``
+    (the overview's "first free time"), by obligation id: what ``bookable_slots(…, limit=1)``
+    gives each, in one query for all of them where it can (the earliest free slots over all
+    their windows, matched here to each obligation's days, channels and length)."""
+    found: dict[int, SlotOption | None] = {}
+    plans: list[tuple[Obligation, Window, set[str]]] = []
+    deadline = {ob.id: until for ob, until in wanted}
+
+    def alone(ob: Obligation) -> SlotOption | None:
+        options = bookable_slots(
+            session, citizen, ob, until=deadline[ob.id], today=today, limit=1, busy=busy
         )
-        if option.local_day in busy:
-            continue
-        out.append(option)
-        if limit is not None and len(out) >= limit:
-            break
-    return out
+        return options[0] if options else None
+
+    for ob, until in wanted:
+        window, channels = booking_window(ob, until, today), allowed_channels(ob, citizen)
+        found[ob.id] = None
+        if not window.empty and channels:
+            plans.append((ob, window, set(channels)))
+    if not plans:
+        return found
+    if len(plans) == 1 or len({_own_caseworker(ob, citizen) for ob, _w, _c in plans}) > 1:
+        for ob, _window, _channels in plans:  # one or mixed pools: one query each
+            found[ob.id] = alone(ob)
+        return found
+    first = min(w.first_day for _ob, w, _c in plans)
+    last = max(w.last_day for _ob, w, _c in plans)
+    start, end = _day_bounds(first, last)
+    stmt = _open_slots(
+        citizen,
+        sorted(set().union(*(c for _ob, _w, c in plans))),
+        min(ob.minutes for ob, _w, _c in plans),
+        _own_caseworker(plans[0][0], citizen),
+    ).where(Slot.starts_at >= start, Slot.starts_at < end)
+    stmt = _not_on(stmt, busy, first, last).order_by(Slot.starts_at, Slot.id)
+    rows = session.execute(stmt.limit(FIRST_FREE_ROWS)).all()
+    open_plans = list(plans)
+    for row in rows:
+        option = _option(row)
+        for plan in list(open_plans):
+            ob, window, allowed = plan
+            if (
+                window.first_day <= option.local_day <= window.last_day
+                and option.channel in allowed
+                and option.minutes >= ob.minutes
+            ):
+                found[ob.id] = option
+                open_plans.remove(plan)
+        if not open_plans:
+            return found
+    if len(rows) == FIRST_FREE_ROWS:  # not all found among the earliest: ask the others alone
+        for ob, _window, _channels in open_plans:
+            found[ob.id] = alone(ob)
+    return found
 
 
 def weeks_with_slots(
@@ -228,8 +326,7 @@ def obligations_without_slots(
     start, _ = _day_bounds(today + timedelta(days=1), today + timedelta(days=1))
     taken = _taken_seats()
     rows = session.execute(
-        select(Slot.caseworker_id, Caseworker.unit_id, Slot.channel, Slot.minutes,
-               Slot.starts_at)
+        select(Slot.caseworker_id, Caseworker.unit_id, Slot.channel, Slot.minutes, Slot.starts_at)
         .join(Caseworker, Caseworker.id == Slot.caseworker_id)
         .where(
             Slot.self_bookable.is_(True),

@@ -24,6 +24,8 @@ class RunResult:
     due: dict[str, int] = field(default_factory=_counter)
     weekly_on_time: list[int] = field(default_factory=list)
     weekly_due: list[int] = field(default_factory=list)
+    unit_on_time: dict[str, int] = field(default_factory=_counter)
+    unit_due: dict[str, int] = field(default_factory=_counter)
     late_days: int = 0
     rehab_on_time: int = 0
     rehab_due: int = 0
@@ -45,6 +47,7 @@ class RunResult:
     def to_json(self) -> dict[str, Any]:
         out = dict(self.__dict__)
         out["on_time"], out["due"] = dict(self.on_time), dict(self.due)
+        out["unit_on_time"], out["unit_due"] = dict(self.unit_on_time), dict(self.unit_due)
         return out
 
 
@@ -72,6 +75,8 @@ class Measurement(WorldState):
                 week = (judge - self.measure_from).days // 7
                 res.due[c.spec.group] += 1
                 res.on_time[c.spec.group] += ok
+                res.unit_due[c.spec.unit] += 1
+                res.unit_on_time[c.spec.unit] += ok
                 res.weekly_due[week] += 1
                 res.weekly_on_time[week] += ok
                 res.late_days += max(0, ((done or self.end) - judge).days)

@@ -19,7 +19,6 @@ from .world import Need, Seat
 if TYPE_CHECKING:
     from .run import World
 
-RISK = 0.3  # at most this chance that both double-booked citizens come
 
 
 def can_pair(p_need: float, p_other: float, risk: float) -> bool:

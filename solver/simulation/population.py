@@ -59,8 +59,8 @@ def population(scenario: Scenario, rule_set: RuleSet, seed: int, weeks: int) -> 
             spec = _with_history(spec, scenario, rule_set)
         out.append(spec)
     for c in scenario.citizens:
-        out.append(CitizenSpec(c.id, c.group, c.unit, c.caseworker, c.start, None, c.show,
-                               c.birth_date, c.self_booking, c.outcomes))
+        out.append(CitizenSpec(c.id, c.group, c.unit, c.caseworker, c.start, c.end, c.show,
+                               c.birth_date, c.self_booking, c.outcomes, c.held))
     return out
 
 

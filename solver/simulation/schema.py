@@ -20,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 
+from booking.rules import HOLDERS, KINDS, HeldConversation
+
 from ..validation import invalid, problem_at
 from .types import (
     CHANNELS,
@@ -305,6 +307,22 @@ class GroupTable(Table):
                      self.duration_weeks, self.age.value(), self.history_weeks)
 
 
+def _held_item(value: Any) -> Any:  # `held = [2025-01-02]` is `[{date = 2025-01-02}]`
+    return {"date": value} if isinstance(value, dt.date) else value
+
+
+class HeldTable(Table):
+    """A conversation a fixed citizen held before the scenario's start (`booking.rules`)."""
+
+    date: Day
+    joint: Flag = False
+    kind: Annotated[str, PlainValidator(_choice(KINDS))] = "conversation"
+    holder: Annotated[str, PlainValidator(_choice(HOLDERS))] = "jobcentre"
+
+    def value(self) -> HeldConversation:
+        return HeldConversation(self.date, joint=self.joint, kind=self.kind, holder=self.holder)
+
+
 class CitizenTable(Table):
     id: Text
     group: Text
@@ -315,10 +333,14 @@ class CitizenTable(Table):
     self_booking: Annotated[str, PlainValidator(_choice(SELF_TYPES))] = "early"
     outcomes: list[Flag] = []  # scripted show outcomes per attempt
     birth_date: Day = dt.date(1980, 1, 1)
+    held: list[Annotated[HeldTable, BeforeValidator(_held_item)]] = []
+    end: Day | None = None  # programme end; None: no end
 
     def value(self, start: dt.date) -> FixedCitizen:
         return FixedCitizen(self.id, self.group, self.unit, self.caseworker, self.start or start,
-                            self.show, self.self_booking, tuple(self.outcomes), self.birth_date)
+                            self.show, self.self_booking, tuple(self.outcomes), self.birth_date,
+                            tuple(sorted((h.value() for h in self.held), key=lambda h: h.date)),
+                            self.end)
 
 
 class AbsenceTable(Table):
@@ -344,7 +366,7 @@ class RehabTable(Table):
 
 
 class PolicyTable(Table):
-    overbook_risk: Risk = 0.3
+    overbook_risk: Risk = 0.1
     pool_risk: Risk = 0.0
     pool_seats: AtLeastOne = 9
     pool_max_probability: Probability | None = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from booking.rules import HeldConversation
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CHANNELS = ("in_person", "phone", "video")
 SELF_TYPES = ("early", "late", "never")
@@ -83,6 +85,8 @@ class FixedCitizen:
     self_booking: str
     outcomes: tuple[bool, ...]  # scripted show outcomes per attempt (then `show` applies)
     birth_date: dt.date
+    held: tuple[HeldConversation, ...] = ()  # conversations held before the scenario's start
+    end: dt.date | None = None  # programme end (obligations end with it); None: no end
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,7 @@ class Booking:
 class PolicyParams:
     """`[policy]`: parameters of the solver policy (not of the job centre)."""
 
-    overbook_risk: float = 0.3  # pairwise overbooking: at most this chance that both come
+    overbook_risk: float = 0.1  # pairwise overbooking: at most this chance that both come
     pool_risk: float = 0.0  # pooled windows: P(arrivals > seats) at most this; 0: none made
     pool_seats: int = 9  # at most this many morning seats of a unit pooled into one window
     pool_max_probability: float | None = None  # with windows: replaces group_max_probability

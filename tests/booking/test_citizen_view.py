@@ -1,6 +1,7 @@
 """The services behind the citizen's pages (and the small staff read-outs): view-models, only
-the citizen's own objects (NotFound otherwise), audited views and bookings committed by the
-service itself (checked from a second session)."""
+the citizen's own objects (NotFound otherwise), audited views (buffered, see
+test_read_audit.py) and bookings committed by the service itself (checked from a second
+session)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from booking.db import db
 from booking.models import AuditEntry, Booking, BookingState, ObligationState, Role
-from booking.services import citizen_view, reservations
+from booking.services import citizen_view, read_audit, reservations
 from booking.services.admin import admin_overview
 from booking.services.citizens import obligations_for_staff
 from booking.services.errors import NotFound, ServiceError
@@ -21,7 +22,9 @@ from .conftest import add_obligation
 
 
 def _actions(citizen_id: int) -> list[str]:
-    """The audit trail for ``citizen_id`` as a second session sees it (committed rows only)."""
+    """The audit trail for ``citizen_id`` as a second session sees it (committed rows only),
+    once this process's buffered page views are written."""
+    read_audit.flush()
     with db.fresh_session() as other:
         return list(
             other.scalars(
@@ -50,7 +53,7 @@ def stranger(session, world):
     return other
 
 
-def test_home_page_reads_and_commits_its_audit_entry(session, world, settings):
+def test_home_page_reads_and_audits_the_view(session, world, settings):
     page = citizen_view.home_page(session, world.citizen.id, settings)
     assert page.citizen.id == world.citizen.id
     [item] = page.overview.due
@@ -64,7 +67,7 @@ def test_home_page_of_a_missing_citizen_is_not_found(session, world, settings):
         citizen_view.home_page(session, 999999, settings)
 
 
-def test_choose_page_lists_free_times_and_commits_the_view(session, world, settings):
+def test_choose_page_lists_free_times_and_audits_the_view(session, world, settings):
     page = citizen_view.open_choose_page(session, world.citizen.id, world.ob.id, settings)
     assert isinstance(page, citizen_view.ChoosePage)
     assert page.channels == ["in_person", "phone", "video"]

@@ -121,3 +121,28 @@ def staff_login(page, base_url: str, username: str, password: str = "rettidig-de
     page.get_by_label("Adgangskode").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Log ind").click()
+
+
+@pytest.fixture
+def csp_refusals(page) -> list[str]:
+    """What chromium refused under the app's Content-Security-Policy, from its console."""
+    refused: list[str] = []
+
+    def _note(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    page.on("console", _note)
+    return refused
+
+
+@pytest.fixture(autouse=True)
+def _pages_keep_to_the_csp(request):
+    """Every browser test fails on a CSP refusal (an inline script, style or handler that the
+    policy blocked), except those that ask for ``csp_refusals`` to look at them themselves."""
+    if "page" not in request.fixturenames or "csp_refusals" in request.fixturenames:
+        yield
+        return
+    refused = request.getfixturevalue("csp_refusals")
+    yield
+    assert not refused, "chromium refused under the CSP:\n" + "\n".join(refused)

@@ -15,6 +15,8 @@ from tests import factories
 
 DAY = date(2027, 3, 1)  # a Monday
 MUNICIPALITY = load_settings().app.municipality
+# who the call-in letters are from: the municipality and the [mail] sender (calendar ORGANIZER)
+LETTERHEAD = {"municipality": MUNICIPALITY, "sender": load_settings().mail.sender}
 SETTINGS = load_settings().callin.model_copy(
     update={
         "overflow_risk": 0.10,
@@ -79,9 +81,7 @@ def build(
         ).group_session
         invited = []
         if invite_all:
-            made = invite(
-                s, gs.id, citizens, SETTINGS, staff_id=staff.id, municipality=MUNICIPALITY
-            )
+            made = invite(s, gs.id, citizens, SETTINGS, staff_id=staff.id, **LETTERHEAD)
             invited = [i.id for i in made]
         return World(
             gs.id, staff.id, unit.id, [cw.id for cw in pool], [c.id for c in people], invited

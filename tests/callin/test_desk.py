@@ -29,14 +29,6 @@ from tests.conftest import make_app
 
 
 @pytest.fixture
-def db_app(any_db_url):
-    app = make_app(any_db_url)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
 def lite_app(sqlite_url):
     app = make_app(sqlite_url)
     yield app

@@ -21,7 +21,7 @@ from booking.services.callin import CallinError
 from booking.services.callin.desk import check_in, close_window
 from booking.services.callin.phone_list import phone_list, record_call, reinvite_not_reached
 from booking.services.callin.sessions import SessionPlan, plan_session
-from tests.callin.helpers import MUNICIPALITY, SETTINGS, at, build
+from tests.callin.helpers import LETTERHEAD, SETTINGS, at, build
 
 
 def _plan(s, w, day: date):
@@ -62,7 +62,7 @@ def test_no_show_to_phone_list_to_new_invitation(app):
             CallOutcome.not_reached,
             staff_id=w.staff_id,
             now=at(13),
-            municipality=MUNICIPALITY,
+            **LETTERHEAD,
         )
         s.commit()
         assert result.reinvitation is None and result.no_session
@@ -72,9 +72,7 @@ def test_no_show_to_phone_list_to_new_invitation(app):
         _plan(s, w, date(2027, 3, 22))
         later = _plan(s, w, date(2027, 3, 8))
         assert later.starts_at.date() <= deadline_b
-        made = reinvite_not_reached(
-            s, staff_id=w.staff_id, now=at(13, 5), municipality=MUNICIPALITY
-        )
+        made = reinvite_not_reached(s, staff_id=w.staff_id, now=at(13, 5), **LETTERHEAD)
         s.commit()
         assert [i.citizen_id for i in made] == [s.get(Invitation, b).citizen_id]
         assert made[0].session_id == later.id
@@ -90,7 +88,7 @@ def test_no_show_to_phone_list_to_new_invitation(app):
                 CallOutcome.new_time,
                 staff_id=w.staff_id,
                 now=at(13),
-                municipality=MUNICIPALITY,
+                **LETTERHEAD,
             )
         assert err.value.code == "session_required"
         s.rollback()
@@ -102,7 +100,7 @@ def test_no_show_to_phone_list_to_new_invitation(app):
             now=at(13),
             note="Kommer mandag",
             target_session_id=later.id,
-            municipality=MUNICIPALITY,
+            **LETTERHEAD,
         )
         s.commit()
         assert result.reinvitation.session_id == later.id
@@ -127,7 +125,7 @@ def test_recording_a_call_on_someone_who_came_is_refused(app):
                 CallOutcome.reached,
                 staff_id=w.staff_id,
                 now=at(13),
-                municipality=MUNICIPALITY,
+                **LETTERHEAD,
             )
         assert err.value.code == "not_no_show"
         assert s.scalar(select(AuditEntry.id).where(AuditEntry.action == "phone")) is None

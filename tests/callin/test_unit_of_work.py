@@ -32,16 +32,7 @@ from booking.services.callin.pages import desk_page, session_page
 from booking.services.callin.phone_list import record_call, reinvite_not_reached
 from booking.services.callin.sessions import SessionPlan, invite, plan_session
 from booking.services.errors import NotFound
-from tests.callin.helpers import DAY, MUNICIPALITY, SETTINGS, at, build
-from tests.conftest import make_app
-
-
-@pytest.fixture
-def db_app(any_db_url):
-    app = make_app(any_db_url)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+from tests.callin.helpers import DAY, LETTERHEAD, SETTINGS, at, build
 
 
 @contextmanager
@@ -81,7 +72,7 @@ def test_plan_session_and_invite_commit_by_themselves(db_app):
             stored = other.get(GroupSession, planned.group_session.id)
             assert stored is not None and len(stored.pool) == 1
             assert _audits(other, "callin_session_planned") == 2
-        made = invite(s, w.session_id, 2, SETTINGS, staff_id=w.staff_id, municipality=MUNICIPALITY)
+        made = invite(s, w.session_id, 2, SETTINGS, staff_id=w.staff_id, **LETTERHEAD)
         with second(db_app) as other:
             assert [_state(other, i.id) for i in made] == [InvitationState.invited] * 2
             assert other.scalar(select(func.count(OutboxMessage.id))) == 2
@@ -136,7 +127,7 @@ def test_phone_services_commit_by_themselves(db_app):
             CallOutcome.not_reached,
             staff_id=w.staff_id,
             now=at(13),
-            municipality=MUNICIPALITY,
+            **LETTERHEAD,
         )
         assert result.no_session
         with second(db_app) as other:
@@ -144,9 +135,7 @@ def test_phone_services_commit_by_themselves(db_app):
         later = plan_session(
             s, _plan(w, date(2027, 3, 8), time(9)), staff_id=w.staff_id, today=DAY
         ).group_session
-        made = reinvite_not_reached(
-            s, staff_id=w.staff_id, now=at(13, 5), municipality=MUNICIPALITY
-        )
+        made = reinvite_not_reached(s, staff_id=w.staff_id, now=at(13, 5), **LETTERHEAD)
         assert [i.session_id for i in made] == [later.id]
         with second(db_app) as other:
             again = other.scalars(select(Invitation).where(Invitation.session_id == later.id))
@@ -218,9 +207,7 @@ def test_a_refusal_changes_nothing_and_releases_the_database(db_app):
         ),
         (
             "count_range",
-            lambda s: invite(
-                s, w.session_id, 99, SETTINGS, staff_id=w.staff_id, municipality=MUNICIPALITY
-            ),
+            lambda s: invite(s, w.session_id, 99, SETTINGS, staff_id=w.staff_id, **LETTERHEAD),
         ),
         (
             "too_early",
@@ -250,7 +237,7 @@ def test_a_refusal_changes_nothing_and_releases_the_database(db_app):
                 CallOutcome.reached,
                 staff_id=w.staff_id,
                 now=at(13),
-                municipality=MUNICIPALITY,
+                **LETTERHEAD,
             ),
         ),
     ]
@@ -280,7 +267,7 @@ def test_missing_objects_are_not_found(db_app):
         lambda s: session_page(s, 999, SETTINGS, staff_id=None, count=None, now=at(8)),
         lambda s: desk_page(s, 999, staff_id=None, name_filter="", now=at(8)),
         lambda s: queue_page(s, 999, staff_id=None, today=DAY),
-        lambda s: invite(s, 999, 1, SETTINGS, staff_id=None, municipality=MUNICIPALITY),
+        lambda s: invite(s, 999, 1, SETTINGS, staff_id=None, **LETTERHEAD),
         lambda s: close_window(s, 999, SETTINGS, now=at(12), staff_id=None),
         lambda s: check_in(
             s, w.invitation_ids[0], SETTINGS, now=at(9), staff_id=None, session_id=999

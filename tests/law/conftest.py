@@ -10,15 +10,6 @@ from sqlalchemy.orm import Session
 
 from booking.db import db
 from booking.services.law.context import BY_DUE_DATE
-from tests.conftest import make_app
-
-
-@pytest.fixture
-def db_app(any_db_url):
-    app = make_app(any_db_url)
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -60,8 +60,13 @@ def test_only_callin_staff_and_admins_book_centrally(app, staff, login):
         assert client.post(f"/indkald/central/{ob_id}", data={"slot": "1"}).status_code == 403
         assert client.post("/indkald/central/planlaeg", data={"valgt": [str(ob_id)]}
                            ).status_code == 403
-    for username in ("indk", "admin"):
-        assert login(app, username).get(f"/indkald/central/{ob_id}").status_code == 200
+    assert login(app, "indk").get(f"/indkald/central/{ob_id}").status_code == 200
+    admin = login(app, "admin")  # reads no citizen without a stated purpose (access_scope)
+    assert admin.get(f"/indkald/central/{ob_id}").status_code == 403
+    citizen_id = staff.world.citizens[0].id  # the first obligation is the first citizen's
+    admin.post(f"/borgere/{citizen_id}/formaal",
+               data={"purpose": "Borgeren ringede og bad om en ny tid"})
+    assert admin.get(f"/indkald/central/{ob_id}").status_code == 200
 
 
 def test_the_central_list_offers_booking_and_planning(app, staff, login):

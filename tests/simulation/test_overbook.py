@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from solver.simulation.overbook import RISK, can_pair
+from solver.simulation.overbook import can_pair
 from solver.simulation.policies import SolverPolicy
 from solver.simulation.population import population
 from solver.simulation.run import World
 from solver.simulation.scenario import load_scenario, resolve_rule_set
+
+RISK = 0.3  # the pair scenario's `[policy] overbook_risk`
 
 RULES = Path(__file__).resolve().parents[2] / "scenarios" / "rules" / "one-conversation.toml"
 
@@ -32,6 +34,7 @@ rebook_days = 8
 
 [policy]
 prior_mean = 0.5  # the job centre's prior for the group: C and D start at an estimate of 0.5
+overbook_risk = 0.3
 
 [[units]]
 id = "u"
@@ -124,5 +127,5 @@ def test_overbooking_never_exceeds_the_risk_and_every_plan_passes_check(small):
     finally:
         World.overbook = original
     assert pairs, "the small scenario should double-book someone"
-    assert max(pairs) <= RISK + 1e-9
+    assert max(pairs) <= small.policy.overbook_risk + 1e-9
     assert r.broken == [] and r.plans_checked > 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import (
+    Response,
     current_app,
     flash,
     redirect,
@@ -18,7 +19,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ...db import db
-from ...extensions import LOCALES, limiter, settings
+from ...extensions import (
+    LOCALES,
+    client_address,
+    limiter,
+    login_username_key,
+    reset_login_username_limits,
+    settings,
+)
 from ...models import Role
 from ...services import accounts
 from ...services.health import database_reachable
@@ -58,6 +66,14 @@ def _login_limit() -> str:
     return settings().security.login_rate_limit
 
 
+def _login_address_limit() -> str:
+    return settings().security.login_rate_limit_per_address
+
+
+def _login_failed(response: Response) -> bool:
+    return response.status_code != 302  # a log-in that succeeded redirects
+
+
 @bp.route("/")
 def index() -> ResponseReturnValue:
     if current_user.is_authenticated:
@@ -66,7 +82,10 @@ def index() -> ResponseReturnValue:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, key_func=login_username_key, methods=["POST"])
+@limiter.limit(
+    _login_address_limit, key_func=client_address, methods=["POST"], deduct_when=_login_failed
+)
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
@@ -81,6 +100,7 @@ def login() -> ResponseReturnValue:
         else:
             web_session.clear()
             login_user(principal)
+            reset_login_username_limits()
             target = _safe_next(request.args.get("next"))
             return redirect(target or url_for(HOME_BY_ROLE[principal.role]))
     status = 422 if request.method == "POST" else 200
@@ -106,6 +126,10 @@ def citizen_link(token: str) -> ResponseReturnValue:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> ResponseReturnValue:
+    """End every session of this person (the server-side session version rises, so a copy of
+    the cookie is worthless too), then this browser's."""
+    if current_user.is_authenticated:
+        accounts.log_out(db.session, current_user._get_current_object())
     logout_user()
     _new_web_session()
     flash(_("Du er logget ud."), "info")
@@ -121,6 +145,19 @@ def set_language(code: str) -> ResponseReturnValue:
 
 @bp.route("/health")
 def health() -> ResponseReturnValue:
-    if not database_reachable(db.session):
-        return {"status": "unavailable"}, 503
-    return {"status": "ok"}
+    """Liveness: 200 whenever this process answers, with the database's state beside it
+    (``{"status": "up", "database": "reachable" | "unreachable"}``); a process that is up
+    while the database is not should not be restarted."""
+    reachable = database_reachable(db.session)
+    return {"status": "up", "database": "reachable" if reachable else "unreachable"}
+
+
+@bp.route("/health/ready")
+def ready() -> ResponseReturnValue:
+    """Readiness: 200 when requests can be served, 503 (with ``Retry-After``) while the
+    database cannot be reached, so a load balancer sends traffic elsewhere meanwhile."""
+    if database_reachable(db.session):
+        return {"status": "ready", "database": "reachable"}
+    retry = str(settings().database.retry_after_s)
+    body = {"status": "unavailable", "database": "unreachable"}
+    return body, 503, {"Retry-After": retry, "Cache-Control": "no-store"}

@@ -6,4 +6,4 @@ from ..access import staff_only
 bp = Blueprint("callin", __name__)
 staff_only(bp, Role.callin)
 
-from . import central, desk, phone, views  # noqa: E402,F401
+from . import central, desk, phone, scope, views  # noqa: E402,F401

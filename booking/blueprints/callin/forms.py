@@ -29,10 +29,11 @@ from wtforms.validators import (
 )
 
 from ...models import CallOutcome
+from ..bounds import MAX_ID, InCalendar, database_id
 
 
 class PlanForm(FlaskForm):
-    day = DateField(_l("Dato"), validators=[InputRequired(_l("Vælg en dato."))])
+    day = DateField(_l("Dato"), validators=[InputRequired(_l("Vælg en dato.")), InCalendar()])
     start = TimeField(
         _l("Fra kl."), default=time(9), validators=[InputRequired(_l("Skriv et starttidspunkt."))]
     )
@@ -53,7 +54,9 @@ class PlanForm(FlaskForm):
         ],
     )
     unit = SelectField(_l("Borgere fra enhed"), coerce=int, default=0)
-    pool = SelectMultipleField(_l("Sagsbehandlere i puljen"), coerce=int, validate_choice=False)
+    pool = SelectMultipleField(
+        _l("Sagsbehandlere i puljen"), coerce=database_id, validate_choice=False
+    )
     risk = IntegerField(
         _l("Højst risiko for flere fremmødte end puljen kan nå (%)"),
         validators=[
@@ -66,7 +69,7 @@ class PlanForm(FlaskForm):
 class InviteForm(FlaskForm):
     count = IntegerField(
         _l("Antal at indkalde"),
-        validators=[InputRequired(_l("Skriv et antal.")), NumberRange(min=1)],
+        validators=[InputRequired(_l("Skriv et antal.")), NumberRange(min=1, max=MAX_ID)],
     )
 
 

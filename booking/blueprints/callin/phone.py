@@ -18,7 +18,7 @@ from ...services.clock import now_utc
 from . import bp
 from .forms import CallForm
 from .messages import message
-from .views import municipality
+from .views import municipality, sender
 
 
 def _target_choices(targets: list[GroupSession]) -> list[SelectChoice]:
@@ -62,6 +62,7 @@ def record(invitation_id: int) -> ResponseReturnValue:
             note=form.note.data,
             target_session_id=form.target.data or None,
             municipality=municipality(),
+            sender=sender(),
         )
     except CallinError as err:
         flash(message(err), "error")
@@ -84,7 +85,11 @@ def record(invitation_id: int) -> ResponseReturnValue:
 @bp.route("/ringeliste/genindkald", methods=["POST"])
 def reinvite() -> ResponseReturnValue:
     made = calls.reinvite_not_reached(
-        db.session, staff_id=current_user.staff_id, now=now_utc(), municipality=municipality()
+        db.session,
+        staff_id=current_user.staff_id,
+        now=now_utc(),
+        municipality=municipality(),
+        sender=sender(),
     )
     flash(_("%(n)s ikke-truffede borgere er indkaldt igen.", n=len(made)), "success")
     return redirect(url_for("callin.phone_list"))

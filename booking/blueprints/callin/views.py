@@ -14,6 +14,7 @@ from ...services.callin import CallinError, CallinSettings, pages
 from ...services.callin.sessions import SessionPlan, invite, plan_session
 from ...services.clock import now_utc, today_local
 from ...services.errors import NotFound
+from ..bounds import database_id
 from . import bp
 from .forms import InviteForm, PlanForm
 from .messages import message
@@ -35,6 +36,11 @@ def callin_settings() -> CallinSettings:
 
 def municipality() -> str:
     return settings().app.municipality
+
+
+def sender() -> str:
+    """The ``[mail] sender``: the job centre as its letters' calendar ORGANIZER."""
+    return settings().mail.sender
 
 
 @bp.route("/")
@@ -93,7 +99,7 @@ def session_page(session_id: int) -> ResponseReturnValue:
             session_id,
             callin_settings(),
             staff_id=current_user.staff_id,
-            count=request.args.get("antal", type=int),
+            count=request.args.get("antal", type=database_id),
             now=now_utc(),
         )
     except NotFound:
@@ -127,6 +133,7 @@ def invite_post(session_id: int) -> ResponseReturnValue:
             callin_settings(),
             staff_id=current_user.staff_id,
             municipality=municipality(),
+            sender=sender(),
         )
     except NotFound:
         abort(404)

@@ -16,6 +16,7 @@ from ...services.callin.list_pages import queue_page
 from ...services.clock import now_utc, today_local
 from ...services.errors import NotFound
 from ...services.law.context import LawConfig
+from ..bounds import database_id
 from ..callin.messages import message
 from . import bp
 
@@ -24,7 +25,7 @@ def _caseworker_id() -> int:
     """Whose queue: the caseworker's own; a manager (or admin) names one in ``caseworker``."""
     caseworker_id: int | None = current_user.caseworker_id
     if current_user.role != Role.caseworker:
-        caseworker_id = request.values.get("caseworker", type=int) or caseworker_id
+        caseworker_id = request.values.get("caseworker", type=database_id) or caseworker_id
     if not caseworker_id:
         abort(404)
     return caseworker_id

@@ -13,6 +13,7 @@ from ...models import Role
 from ...services.clock import today_local
 from ...services.errors import NotFound
 from ...services.timeliness import Forbidden, weekly_page
+from ..bounds import database_id
 from . import bp
 
 
@@ -23,7 +24,7 @@ def home() -> ResponseReturnValue:
             db.session,
             settings().rules,
             today_local(),
-            asked_id=request.args.get("caseworker", type=int),
+            asked_id=request.args.get("caseworker", type=database_id),
             own_id=current_user.caseworker_id,
             own_only=current_user.role == Role.caseworker,
             indicator_months=settings().callin.indicator_months,

@@ -34,7 +34,7 @@ class ChooseSlotForm(FlaskForm):
         _l("Ledige tider"),
         validators=[
             InputRequired(_l("Vælg en tid.")),
-            Regexp(r"^\d{1,12}$", message=_l("Vælg en af de viste tider.")),
+            Regexp(r"^\d{1,9}$", message=_l("Vælg en af de viste tider.")),
         ],
     )
     request_key = HiddenField(validators=[Optional(), Length(max=64)])

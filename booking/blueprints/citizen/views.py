@@ -23,6 +23,11 @@ from .forms import CHANNEL_LABELS, CancelForm, ChooseSlotForm, FilterForm
 from .messages import cutoff_message, message
 
 
+def _channel_labels() -> dict[str, str]:
+    """The channel names translated once per page (a list of free times names them often)."""
+    return {channel: str(label) for channel, label in CHANNEL_LABELS.items()}
+
+
 def _citizen_id() -> int:
     citizen_id: int = current_user.citizen_id
     return citizen_id
@@ -38,7 +43,7 @@ def home() -> ResponseReturnValue:
         "citizen/home.html",
         citizen=page.citizen,
         overview=page.overview,
-        channel_labels=CHANNEL_LABELS,
+        channel_labels=_channel_labels(),
     )
 
 
@@ -103,7 +108,7 @@ def _render_choose(
             action=action,
             problem=problem,
             alternatives=list(alternatives),
-            channel_labels=CHANNEL_LABELS,
+            channel_labels=_channel_labels(),
             deadline_passed=page.deadline_passed,
         ),
         status,
@@ -208,7 +213,7 @@ def booking(booking_id: int) -> ResponseReturnValue:
         shown=request.args.get("vist"),
         changeable=page.changeable,
         ends_at=page.ends_at,
-        channel_labels=CHANNEL_LABELS,
+        channel_labels=_channel_labels(),
         cutoff_hours=page.cutoff_hours,
     )
 
@@ -278,5 +283,5 @@ def cancel(booking_id: int) -> ResponseReturnValue:
         "citizen/cancel.html",
         booking=page.booking,
         form=form,
-        channel_labels=CHANNEL_LABELS,
+        channel_labels=_channel_labels(),
     )

@@ -6,4 +6,4 @@ from ..access import staff_only
 bp = Blueprint("lookup", __name__)
 staff_only(bp, Role.caseworker, Role.callin, Role.planner, Role.manager)
 
-from . import views  # noqa: E402,F401
+from . import purpose, views  # noqa: E402,F401

@@ -49,6 +49,21 @@ LAW_MESSAGES = {
 }
 
 
+# refusals of services.access_scope (another unit's citizen)
+SCOPE_MESSAGES = {
+    "purpose_required": _l(
+        "Borgeren hører ikke til din enhed. Skriv formålet, før du åbner borgerens side."
+    ),
+    "purpose_too_short": _l("Skriv formålet med mindst %(least)s tegn."),
+    "purpose_too_long": _l("Formålet må højst være %(most)s tegn."),
+    "other_unit": _l("Indkaldelsen hører til en anden enhed."),
+}
+
+
+def scope_message(err: ServiceError) -> str:
+    return translate(err, SCOPE_MESSAGES)
+
+
 def message(err: ServiceError) -> str:
     return translate(err, MESSAGES)
 

@@ -15,7 +15,8 @@ from wtforms.fields.choices import SelectChoice
 from ...db import db
 from ...extensions import settings
 from ...models import TARGET_GROUPS, Role
-from ...services.citizens import find_by_cpr
+from ...services.access_scope import find_for_viewer
+from ...services.accounts import revoke_links
 from ...services.clock import today_local
 from ...services.errors import NotFound, ServiceError
 from ...services.law.citizen_page import citizen_page
@@ -34,6 +35,7 @@ from .forms import (
     RevokeForm,
 )
 from .messages import law_message, message
+from .purpose import has_purpose
 
 CITIZEN = f"<int(min=1, max={MAX_ID}):citizen_id>"
 
@@ -41,27 +43,33 @@ CITIZEN = f"<int(min=1, max={MAX_ID}):citizen_id>"
 @bp.route("/", methods=["GET", "POST"])
 def search() -> ResponseReturnValue:
     form = CprSearchForm()
-    citizen, error, status = None, None, 200
+    found, error, status = None, None, 200
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
             try:
-                citizen = find_by_cpr(
+                found = find_for_viewer(
                     db.session,
+                    current_user,
                     form.cpr.data or "",
                     settings().security.cpr_hash_key,
-                    viewer_id=current_user.staff_id,
+                    previous_key=settings().security.cpr_hash_key_previous,
                 )
             except CprError as exc:
                 error = message(exc)
             else:
-                status = 200 if citizen else 404
-                if citizen is None:
+                status = 200 if found else 404
+                if found is None:
                     error = _("Der findes ingen borger med det CPR-nummer.")
         form.cpr.data = ""  # never echo the number back into the page
     if error:
         form.cpr.errors = [*form.cpr.errors, error]
-    return render_template("lookup/search.html", form=form, citizen=citizen), status
+    # another unit's citizen: only their unit, until a purpose is stated (lookup/purpose.py)
+    shown = found is not None and (found.in_scope or has_purpose(found.citizen.id))
+    return render_template(
+        "lookup/search.html", form=form, citizen=found.citizen if found else None,
+        shown=shown,
+    ), status
 
 
 def _may_change() -> bool:
@@ -195,3 +203,14 @@ def exemption_revoke(citizen_id: int, exemption_id: int) -> ResponseReturnValue:
     return _run(citizen_id, _("Fritagelsen er tilbagekaldt; forpligtelsen gælder igen."),
                 lambda: revoke_exemption(db.session, exemption_id, form.reason.data or "",
                                          staff_id=current_user.staff_id))
+
+
+@bp.post(f"/{CITIZEN}/links/tilbagekald")
+def links_revoke(citizen_id: int) -> ResponseReturnValue:
+    """Every personal link of the citizen stops working, and the sessions opened with them end
+    (CSRF-checked like every post; audited). ``flask citizen-link`` makes a new one."""
+    if not _may_change():
+        abort(403)
+    return _run(citizen_id, _("Borgerens personlige links er tilbagekaldt, og borgeren er "
+                              "logget ud. Borgeren skal have et nyt link for at logge ind."),
+                lambda: revoke_links(db.session, citizen_id, staff_id=current_user.staff_id))

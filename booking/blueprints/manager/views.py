@@ -13,11 +13,13 @@ from flask_login import current_user
 
 from ...db import db
 from ...extensions import settings
+from ...services.bounds import within
 from ...services.clock import today_local
 from ...services.law.changes import KINDS, law_diff_page
 from ...services.law.context import LawConfig
 from ...services.law.programmes import LawError
 from ...services.timeliness import Grouping, manager_page
+from ..bounds import outside_calendar
 from . import bp
 
 
@@ -56,6 +58,8 @@ def changes() -> ResponseReturnValue:
     raw = request.args.get("dato", "").strip()
     day = _day(raw)
     error = _("Skriv datoen som ÅÅÅÅ-MM-DD.") if raw and day is None else None
+    if day is not None and not within(day):
+        day, error = None, outside_calendar(raw)
     diff = None
     if day is not None:
         try:

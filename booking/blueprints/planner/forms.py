@@ -12,6 +12,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..bounds import InCalendar, id_range
+
 WEEKDAYS = [
     SelectChoice(0, _l("Mandag")),
     SelectChoice(1, _l("Tirsdag")),
@@ -31,7 +33,9 @@ class ScheduleForm(FlaskForm):
         ],
     )
     location = StringField(_l("Sted"), validators=[Optional(), Length(max=200)])
-    valid_from = DateField(_l("Fra dato"), validators=[InputRequired(_l("Vælg en dato."))])
+    valid_from = DateField(
+        _l("Fra dato"), validators=[InputRequired(_l("Vælg en dato.")), InCalendar()]
+    )
 
 
 class GenerateForm(FlaskForm):
@@ -46,8 +50,12 @@ class GenerateForm(FlaskForm):
 
 
 class ClosureForm(FlaskForm):
-    start_date = DateField(_l("Første lukkedag"), validators=[InputRequired(_l("Vælg en dato."))])
-    end_date = DateField(_l("Sidste lukkedag"), validators=[InputRequired(_l("Vælg en dato."))])
+    start_date = DateField(
+        _l("Første lukkedag"), validators=[InputRequired(_l("Vælg en dato.")), InCalendar()]
+    )
+    end_date = DateField(
+        _l("Sidste lukkedag"), validators=[InputRequired(_l("Vælg en dato.")), InCalendar()]
+    )
     reason = StringField(
         _l("Årsag"),
         validators=[DataRequired(_l("Skriv en årsag, fx sommerferie.")), Length(max=200)],
@@ -65,4 +73,4 @@ class ClosureImportForm(FlaskForm):
 class MoveForm(FlaskForm):
     """The meeting chosen for a case; the service checks that it is an upcoming one."""
 
-    meeting_id = IntegerField(_l("Flyt til møde"), validators=[InputRequired()])
+    meeting_id = IntegerField(_l("Flyt til møde"), validators=[InputRequired(), id_range()])

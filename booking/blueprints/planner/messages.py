@@ -25,6 +25,37 @@ MESSAGES = {
     # closures from an .ics file
     "not_icalendar": _l("Filen er ikke en gyldig iCalendar-fil (.ics)."),
     "no_events": _l("Filen indeholder ingen begivenheder (VEVENT)."),
+    "too_many_events": _l("Filen indeholder mere end %(max)s begivenheder. Intet er importeret."),
+    "ics_no_start": _l(
+        "Begivenhed nr. %(n)s (%(name)s) mangler en startdato (DTSTART). Intet er importeret."
+    ),
+    "ics_bad_start": _l(
+        "Begivenhed nr. %(n)s (%(name)s) har en startdato (DTSTART), der ikke kan læses som en "
+        "dato. Intet er importeret."
+    ),
+    "ics_bad_end": _l(
+        "Begivenhed nr. %(n)s (%(name)s) har en slutdato (DTEND), der ikke kan læses som en "
+        "dato. Intet er importeret."
+    ),
+    "ics_bad_duration": _l(
+        "Begivenhed nr. %(n)s (%(name)s) har en varighed (DURATION), der ikke kan bruges. "
+        "Intet er importeret."
+    ),
+    "ics_end_before_start": _l(
+        "Begivenhed nr. %(n)s (%(name)s) slutter %(end)s, før den begynder %(start)s. "
+        "Intet er importeret."
+    ),
+    "ics_out_of_range": _l(
+        "Begivenhed nr. %(n)s (%(name)s) ligger uden for årene %(first)s–%(last)s. "
+        "Intet er importeret."
+    ),
+    "ics_uid_too_long": _l(
+        "Begivenhed nr. %(n)s (%(name)s) har et UID på mere end %(max)s tegn. Intet er importeret."
+    ),
+    "ics_control_characters": _l(
+        "Begivenhed nr. %(n)s (%(name)s) indeholder kontroltegn i UID eller SUMMARY. "
+        "Intet er importeret."
+    ),
 }
 
 # the scenario form: the field's label is filled in as %(label)s

@@ -14,6 +14,7 @@ from ...services.clock import today_local
 from ...services.errors import NotFound
 from ...services.rehab import export, scenarios
 from ...tasks import project_scenario_task
+from ..bounds import database_id
 from . import bp
 from .charts import scenario_chart
 from .messages import field_messages
@@ -74,7 +75,7 @@ def scenario_list() -> ResponseReturnValue:
 
 def _chosen() -> list[RehabScenario]:
     try:
-        return scenarios.chosen(db.session, request.args.getlist("id", type=int))
+        return scenarios.chosen(db.session, request.args.getlist("id", type=database_id))
     except NotFound:
         abort(404)
 

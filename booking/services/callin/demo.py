@@ -18,7 +18,7 @@ DEMO_PLACE = "Jobcentret, fælles indkald, mødelokale 2"
 
 
 def add_demo_session(
-    session: Session, today: date, settings: CallinSettings, municipality: str
+    session: Session, today: date, settings: CallinSettings, municipality: str, sender: str
 ) -> int:
     """Plan 09:00–13:00 today (the demo caseworker plus two from the resource-programme
     unit, 30 minutes a conversation) and invite the computed number, in one transaction
@@ -57,5 +57,6 @@ def add_demo_session(
             settings,
             staff_id=gs.created_by_staff_id,
             municipality=municipality,
+            sender=sender,
         )
         return len(made)

@@ -132,6 +132,7 @@ def record_call(
     note: str | None = None,
     target_session_id: int | None = None,
     municipality: str,
+    sender: str,
 ) -> CallResult:
     """Record one call; re-invite when not reached or when a new time was agreed. Commits."""
     with transaction(session):
@@ -172,6 +173,7 @@ def record_call(
                 _obligation_for(session, inv, target),
                 staff_id=staff_id,
                 municipality=municipality,
+                sender=sender,
             )
         no_session = outcome == CallOutcome.not_reached and target is None
         return CallResult(call, reinvitation, no_session)
@@ -203,7 +205,7 @@ def next_session_with_room(
 
 
 def reinvite_not_reached(
-    session: Session, *, staff_id: int, now: datetime, municipality: str
+    session: Session, *, staff_id: int, now: datetime, municipality: str, sender: str
 ) -> list[Invitation]:
     """Try again for every pending no-show whose last call did not reach them (e.g. after a
     new session was planned), in one transaction (commits)."""
@@ -224,6 +226,7 @@ def reinvite_not_reached(
                     _obligation_for(session, line.invitation, target),
                     staff_id=staff_id,
                     municipality=municipality,
+                    sender=sender,
                 )
             )
     return made

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, time
+from email.utils import parseaddr
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -184,9 +185,11 @@ def invite(
     *,
     staff_id: int | None,
     municipality: str,
+    sender: str,
 ) -> list[Invitation]:
     """Invite the first ``count`` candidates and queue their letters, in one transaction
-    (commits). A session that does not exist is :class:`NotFound`."""
+    (commits). A session that does not exist is :class:`NotFound`. ``sender``: the
+    ``[mail] sender`` (the letters' calendar ORGANIZER)."""
     with transaction(session):
         gs = lock_session(session, session_id, missing=NotFound("group_session"))
         if gs.state == SessionState.closed:
@@ -198,7 +201,13 @@ def invite(
             raise CallinError("count_range", most=len(candidates))
         return [
             invite_citizen(
-                session, gs, c.citizen, c.obligation, staff_id=staff_id, municipality=municipality
+                session,
+                gs,
+                c.citizen,
+                c.obligation,
+                staff_id=staff_id,
+                municipality=municipality,
+                sender=sender,
             )
             for c in candidates[:count]
         ]
@@ -212,6 +221,7 @@ def invite_citizen(
     *,
     staff_id: int | None,
     municipality: str,
+    sender: str,
 ) -> Invitation:
     """One invitation and its letter. Runs in the caller's transaction (which holds the
     session lock)."""
@@ -225,7 +235,7 @@ def invite_citizen(
     session.add(invitation)
     mark_booked(obligation)
     session.flush()
-    send_letter(session, gs, invitation, citizen, municipality=municipality)
+    send_letter(session, gs, invitation, citizen, municipality=municipality, sender=sender)
     audit.record(
         session,
         actor_kind=ActorKind.staff,
@@ -246,9 +256,12 @@ def send_letter(
     citizen: Citizen,
     *,
     municipality: str,
+    sender: str,
 ) -> None:
-    """The call-in letter through the outbox: window, place and an .ics (queued once).
-    Runs in the caller's transaction."""
+    """The call-in letter through the outbox: window, place and an .ics (queued once). The
+    .ics is a REQUEST from the job centre (ORGANIZER: the address in ``sender``, the
+    ``[mail] sender``) to the citizen (ATTENDEE: their e-mail address, else their name; see
+    :mod:`booking.services.ics`). Runs in the caller's transaction."""
     context = {
         "citizen_name": citizen.name,
         "day": letters.long_day(session_day(gs)),
@@ -260,6 +273,7 @@ def send_letter(
     }
     letter = letters.render("callin_invitation.txt", **context)
     event = letters.render("callin_calendar.txt", **context)
+    organizer_name, organizer = parseaddr(sender)
     ics = calendar_text(
         CalendarEvent(
             uid=invitation.ical_uid,
@@ -269,7 +283,12 @@ def send_letter(
             summary=event.subject,
             location=gs.location,
             description=event.body.strip(),
-        )
+            organizer_email=organizer or None,
+            organizer_name=organizer_name or None,
+            attendee_email=citizen.email or None,
+            attendee_name=citizen.name,
+        ),
+        method="REQUEST",
     )
     channel = OutboxChannel.email if citizen.email else OutboxChannel.digital_post
     enqueue(

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import RehabClosure, RehabMeeting, RehabSchedule
 from ..calendar_days import closed_days, is_working_day
-from ..clock import zone
-from ..errors import ServiceError
+from ..ics_import import ClosureImportError as ClosureImportError  # raised here
+from ..ics_import import read_closure_events
 
 
 def material_due(meeting_date: date, lead_days: int, closed: dict[date, str]) -> date:
@@ -99,51 +98,27 @@ def generate_meetings(
     return result
 
 
-class ClosureImportError(ServiceError):
-    """The file cannot be imported: ``not_icalendar`` or ``no_events``."""
-
-
-def _as_date(value: date | datetime) -> date:
-    if isinstance(value, datetime):
-        return (value.astimezone(zone()) if value.tzinfo else value).date()
-    return value
-
-
 def import_closures(session: Session, data: bytes) -> list[RehabClosure]:
     """Closures from the VEVENTs of an .ics file (all-day DTEND is exclusive); re-importing
-    the same UID updates the closure instead of adding another. Runs in the caller's
-    transaction."""
-    try:
-        calendar = Calendar.from_ical(data)
-    except ValueError:
-        raise ClosureImportError("not_icalendar") from None
+    the same UID updates the closure instead of adding another. Every event is checked before
+    the first is written (:func:`~booking.services.ics_import.read_closure_events`); a file
+    with one bad event raises :class:`ClosureImportError` and changes nothing. Runs in the
+    caller's transaction."""
+    events = read_closure_events(data)
     imported = []
-    for event in calendar.walk("VEVENT"):
-        start_prop = event.get("DTSTART")
-        if start_prop is None:
-            continue
-        start = _as_date(start_prop.dt)
-        end_prop = event.get("DTEND")
-        if end_prop is None:
-            end = start
-        else:
-            raw_end = end_prop.dt
-            end = _as_date(raw_end)
-            if not isinstance(raw_end, datetime) and end > start:
-                end -= timedelta(days=1)  # all-day DTEND is the day after
-        uid = str(event.get("UID") or "") or None
-        reason = str(event.get("SUMMARY") or "Lukket")[:200]
+    for event in events:
         closure = None
-        if uid:
-            closure = session.scalar(select(RehabClosure).where(RehabClosure.ics_uid == uid))
+        if event.uid:
+            closure = session.scalar(select(RehabClosure).where(RehabClosure.ics_uid == event.uid))
         if closure is None:
-            closure = RehabClosure(ics_uid=uid, start_date=start, end_date=end, reason=reason)
+            closure = RehabClosure(
+                ics_uid=event.uid, start_date=event.start, end_date=event.end, reason=event.reason
+            )
             session.add(closure)
         else:
-            closure.start_date, closure.end_date, closure.reason = start, end, reason
+            closure.start_date, closure.end_date = event.start, event.end
+            closure.reason = event.reason
         imported.append(closure)
-    if not imported:
-        raise ClosureImportError("no_events")
     session.flush()
     return imported
 
