@@ -9,6 +9,7 @@ Each part is a class over this state; `World.__init__` fills it in.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 from booking.rules import RuleSet
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from .policy import Policy
 
 
-class WorldState:
+class WorldState(ABC):
     """The state of one run (scenario, seed, policy), shared by the parts of `run.World`."""
 
     scenario: Scenario
@@ -56,10 +57,10 @@ class WorldState:
     # the figures
     result: RunResult
 
+    @abstractmethod
     def show(self, need: Need, attempt: int) -> bool:
         """Does the citizen come to this attempt at this conversation? (`run.World.show`)"""
-        raise NotImplementedError
 
+    @abstractmethod
     def unbook(self, need: Need) -> None:
         """Cancel the need's booking, if any (`bookings.Bookings.unbook`)."""
-        raise NotImplementedError
