@@ -42,30 +42,28 @@ class ProgrammeObligations:
         self._ordered: list[tuple[Slot, date]] = [
             (s, max(s.window.start, s.earliest))
             for s in sorted(slots, key=lambda s: (s.order, s.period, s.sequence))]
+        # the order of the answer (engine.fulfil sorts by this key; it is total within a set)
+        self._answer_order = sorted(self._ordered, key=lambda p: (
+            p[0].deadline, p[0].statutory, p[0].order, p[0].period, p[0].sequence))
         self._built: dict[tuple[int, date | None], Obligation] = {}
+        self._progress: dict[int, _Progress] = {}
 
     def at(self, held: Sequence[HeldConversation], until: date) -> list[Obligation]:
         """The obligations ``compute_obligations`` gives for this history and ``until``."""
         cut = horizon_of(until, self.end)
         if cut > self.horizon:
             raise ValueError(f"until {until} lies past the horizon {self.horizon} built for")
-        slots = [s for s, starts in self._ordered if starts <= cut]
+        fulfilled = self._matched_on_all(held, cut)
+        if fulfilled is None:
+            fulfilled = self._matched(held, [s for s, starts in self._ordered if starts <= cut])
         end = self.end
-        events = sorted((e for e in held
-                         if self.start <= e.date and (end is None or e.date <= end)),
-                        key=lambda e: e.date)
-        fulfilled: dict[int, date] = {}
-        for event in events:  # the built slots are never fulfilled: `accepts` sees them open
-            open_ = [s for s in slots if id(s) not in fulfilled and s.accepts(event)]
-            chosen = choose_slot(open_, event)
-            if chosen is not None:
-                fulfilled[id(chosen)] = event.date
-        kept = [s for s in slots
-                if end is None or id(s) in fulfilled or s.statutory <= end]
-        kept.sort(key=lambda s: (s.deadline, s.statutory, s.order, s.period, s.sequence))
         out = []
-        for slot in kept:
+        for slot, starts in self._answer_order:
+            if starts > cut:
+                continue
             done = fulfilled.get(id(slot))
+            if end is not None and done is None and slot.statutory > end:
+                continue
             key = (id(slot), done)
             built = self._built.get(key)
             if built is None:
@@ -73,3 +71,58 @@ class ProgrammeObligations:
                     dataclasses.replace(slot, fulfilled_on=done), self.group)
             out.append(built)
         return out
+
+    def _counts(self, event: HeldConversation) -> bool:
+        return self.start <= event.date and (self.end is None or event.date <= self.end)
+
+    def _matched(self, held: Sequence[HeldConversation], slots: list[Slot]) -> dict[int, date]:
+        """Slot (by id) → the date of the event that fulfils it: the engine's rule."""
+        events = sorted((e for e in held if self._counts(e)), key=lambda e: e.date)
+        fulfilled: dict[int, date] = {}
+        for event in events:
+            self._offer(event, slots, fulfilled)
+        return fulfilled
+
+    @staticmethod
+    def _offer(event: HeldConversation, slots: list[Slot], fulfilled: dict[int, date]) -> None:
+        # the built slots are never fulfilled: `accepts` sees them open
+        chosen = choose_slot([s for s in slots if id(s) not in fulfilled and s.accepts(event)],
+                             event)
+        if chosen is not None:
+            fulfilled[id(chosen)] = event.date
+
+    def _matched_on_all(self, held: Sequence[HeldConversation],
+                        cut: date) -> dict[int, date] | None:
+        """The matching over every built slot, carried on from the last call with the same
+        history list when it only grew (a simulation appends what is held, in date order).
+        Equal to the matching over the slots within ``cut`` when no event lies past ``cut``: a
+        slot past it starts after every event, so no event could have taken it. ``None`` when
+        that does not hold (then `at` matches afresh)."""
+        progress = self._progress.get(id(held))
+        if progress is None or progress.held is not held or progress.count > len(held) or (
+                progress.count and held[progress.count - 1] is not progress.last):
+            progress = self._progress[id(held)] = _Progress(held)
+        slots = [s for s, _starts in self._ordered]
+        for event in held[progress.count:]:
+            if progress.last is not None and event.date < progress.last.date:
+                del self._progress[id(held)]
+                return None  # not in date order: match afresh
+            progress.count += 1
+            progress.last = event
+            if self._counts(event):
+                self._offer(event, slots, progress.fulfilled)
+        if progress.last is not None and progress.last.date > cut:
+            return None
+        return progress.fulfilled
+
+
+class _Progress:
+    """How far one history list has been matched over every built slot."""
+
+    __slots__ = ("count", "fulfilled", "held", "last")
+
+    def __init__(self, held: Sequence[HeldConversation]) -> None:
+        self.held = held
+        self.count = 0
+        self.last: HeldConversation | None = None
+        self.fulfilled: dict[int, date] = {}

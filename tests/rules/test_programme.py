@@ -62,3 +62,31 @@ def test_past_the_horizon_is_refused():
                                 horizon=start + dt.timedelta(days=30))
     with pytest.raises(ValueError, match="past the horizon"):
         prog.at([], start + dt.timedelta(days=31))
+
+
+@pytest.mark.parametrize("rule_set", packaged_rule_sets(), ids=lambda r: r.id)
+def test_a_growing_history_list_is_matched_on_from_where_it_was(rule_set):
+    """One list appended to in date order (as the simulation holds conversations), asked after
+    each event with `until` on or after it and sometimes before it: every answer equals
+    `compute_obligations`."""
+    rng = random.Random("grow" + rule_set.id)
+    for group in rule_set.groups:
+        start = rule_set.effective_from + dt.timedelta(days=rng.randrange(200))
+        end = None if rng.random() < 0.5 else start + dt.timedelta(days=rng.randrange(60, 500))
+        birth = dt.date(1975, 3, 3)
+        prog = ProgrammeObligations(rule_set, group, start, birth_date=birth, programme_end=end,
+                                    horizon=start + dt.timedelta(days=1200))
+        held: list[HeldConversation] = []
+        day = start - dt.timedelta(days=5)
+        for _ in range(14):
+            day += dt.timedelta(days=rng.randrange(0, 60))
+            held.append(HeldConversation(day, kind=rng.choice(KINDS), holder=rng.choice(HOLDERS),
+                                         joint=rng.random() < 0.3))
+            until = day + dt.timedelta(days=rng.choice([-20, 0, 30, 400]))
+            expected = compute_obligations(rule_set, group, start, held, until=until,
+                                           birth_date=birth, programme_end=end)
+            assert prog.at(held, until) == expected, (group, until, held)
+        held.insert(0, HeldConversation(start + dt.timedelta(days=1)))  # no longer only grown
+        until = day + dt.timedelta(days=10)
+        assert prog.at(held, until) == compute_obligations(
+            rule_set, group, start, held, until=until, birth_date=birth, programme_end=end)
