@@ -120,9 +120,9 @@ def init_security(app: Flask, settings: Settings) -> None:
     )
     if secure:
         app.after_request(_hsts_behind_tls_proxy)
-    if settings.security.rate_limit_storage.startswith("memory://") and not (
-        app.testing or app.debug
-    ):
+    if (settings.security.rate_limit_storage.startswith("memory://")
+            and settings.app.mode == "production" and not (app.testing or app.debug)):
+        # (demo mode runs one local process; `check-config` reports it for production too)
         app.logger.warning(
             "rate limits count per process (memory://): with several web processes set "
             "REDIS_URL so the log-in limit and the citizen read rate hold across them"
