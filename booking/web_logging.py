@@ -22,7 +22,7 @@ from flask.logging import default_handler
 REDACTED = "[redacted]"
 # the link route, wherever it appears (request line, full URL, referer); a token has no
 # whitespace, quote, "?", "#" or "&" in it
-_LINK_PATH = re.compile(r"(/b/)[^\s\"'?#&]+")
+_LINK_PATH = re.compile(r"(?i)(/b/|%2Fb%2F)[^\s\"'?#&%]+")  # also URL-encoded (?next=%2Fb%2F…)
 # any query parameter whose name ends in "token" (token=, calendar_token=, …)
 _TOKEN_QUERY = re.compile(r"(?i)(\w*token=)[^\s\"'&#]+")
 

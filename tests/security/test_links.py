@@ -179,3 +179,15 @@ def test_a_forged_link_logs_no_one_in(db_app, people, payload):
     client = db_app.test_client()
     assert client.get(f"/b/{token}").status_code == 403
     assert client.get("/borger/").status_code == 401
+
+
+def test_a_refused_link_page_does_not_carry_its_token_in_the_language_links(db_app, people):
+    """The refusal page at /b/<token> keeps the token out of its own links (the language
+    switch's ``next``), so a click cannot put it in a request line."""
+    token = URLSafeTimedSerializer(db_app.config["SECRET_KEY"], salt=LINK_SALT).dumps(
+        {"c": True, "v": 1})
+    page = db_app.test_client().get(f"/b/{token}")
+    assert page.status_code == 403
+    body = page.get_data(as_text=True)
+    assert "/sprog/en" in body
+    assert token not in body and token.split(".")[0] not in body

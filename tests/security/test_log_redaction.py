@@ -98,6 +98,10 @@ def test_an_error_while_serving_a_link_is_logged_without_the_token(linked, caplo
             "/kalender.ics?calendar_token=[redacted]&uge=1",
         ),
         ("/x?TOKEN=abc", "/x?TOKEN=[redacted]"),
+        (
+            '"GET /sprog/en?next=%2Fb%2Fabc.DEF-_1 HTTP/1.1" 302',
+            '"GET /sprog/en?next=%2Fb%2F[redacted] HTTP/1.1" 302',
+        ),
         ("/borger/b/", "/borger/b/"),  # nothing after the slash: nothing to hide
         ("GET /borger/ 200", "GET /borger/ 200"),
     ],
