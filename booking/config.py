@@ -18,6 +18,9 @@ def flask_config(settings: Settings) -> dict[str, Any]:
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "RATELIMIT_STORAGE_URI": settings.security.rate_limit_storage,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down: count in this process meanwhile (a log line says so), never a 500
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,

@@ -11,6 +11,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from limits.errors import StorageError
+from redis.exceptions import RedisError
 
 from .services.security import Passwords
 from .settings import Settings
@@ -68,4 +70,7 @@ def reset_login_username_limits() -> None:
     """A successful log-in: the user name's failures count from zero again."""
     for current in limiter.current_limits:
         if any(str(arg).startswith(LOGIN_USER_KEY) for arg in current.request_args):
-            limiter.limiter.clear(current.limit, *current.request_args)
+            try:
+                limiter.limiter.clear(current.limit, *current.request_args)
+            except (RedisError, StorageError, OSError) as exc:  # Redis down: the log-in stands
+                current_app.logger.warning("log-in limit not reset (%s)", type(exc).__name__)

@@ -27,12 +27,15 @@ administrator's page lists (:func:`blocked_readers`).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from limits import RateLimitItemPerHour
-from limits.storage import Storage
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -194,6 +197,9 @@ def state_purpose(session: Session, viewer_id: int, citizen_id: int, raw: str) -
 # --- read rate -------------------------------------------------------------------------------
 
 
+log = logging.getLogger(__name__)
+
+
 class ReadMeter:
     """Pages about citizens per staff member in a moving hour, in a ``limits`` storage (the
     rate-limit storage: ``memory://`` counts per process, Redis across processes)."""
@@ -204,11 +210,20 @@ class ReadMeter:
         """``prefix``: the rate limits' key prefix (Flask-Limiter's ``RATELIMIT_KEY_PREFIX``),
         so apps sharing one Redis keep their counts apart when they should."""
         self._limiter = MovingWindowRateLimiter(storage)
+        # while the storage (Redis) cannot be reached, count in this process, as Flask-Limiter
+        # does for the log-in limits (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED)
+        self._fallback = MovingWindowRateLimiter(MemoryStorage())
         self._namespace = f"{prefix}/{self.NAMESPACE}" if prefix else self.NAMESPACE
 
     def hit(self, staff_id: int, per_hour: int) -> bool:
         """Count one read; False when it is one more than ``per_hour`` (then not counted)."""
-        return self._limiter.hit(RateLimitItemPerHour(per_hour), self._namespace, str(staff_id))
+        item = RateLimitItemPerHour(per_hour)
+        try:
+            return self._limiter.hit(item, self._namespace, str(staff_id))
+        except (RedisError, StorageError, OSError) as exc:
+            log.warning("citizen read counter unavailable (%s); counting in this process",
+                        type(exc).__name__)
+            return self._fallback.hit(item, self._namespace, str(staff_id))
 
     def remaining(self, staff_id: int, per_hour: int) -> int:
         stats = self._limiter.get_window_stats(
