@@ -8,11 +8,11 @@ import datetime as dt
 import tomllib
 
 import pytest
+import tomli_w
 
 from booking.services.whatif.changes import Changes, UnitChange, apply, problems, scale_patterns
 from booking.services.whatif.export import weekly_slots
 from booking.services.whatif.population import beta_fit
-from booking.services.whatif.toml_text import toml_text
 from solver.simulation.cli import main as simulate
 from solver.simulation.scenario import ScenarioError, parse_scenario
 from tests.conftest import DEMO_TODAY
@@ -77,7 +77,7 @@ def test_toml_writer_round_trip():
         "rehab": {"ready_days": {"min": 0, "max": 3}, "meetings": [{"day": "thu"}]},
         "absences": [],
     }
-    text = toml_text(data)
+    text = tomli_w.dumps(data)
     assert tomllib.loads(text) == data
     assert "[[units.patterns]]" in text and "[rehab]" in text
 

@@ -257,7 +257,7 @@ def export_units(session: Session, settings: Settings, today: date) -> dict[str,
 
 def export_live(session: Session, settings: Settings, today: date) -> dict[str, Any]:
     """The live state from ``today`` as a scenario (a dict the simulation's schema accepts and
-    `toml_text` writes)."""
+    `tomli_w` writes)."""
     from .population import citizens_and_groups  # the inflow and the fixed citizens
 
     tz = zone()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import tomli_w
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -33,7 +34,6 @@ from ..errors import FormErrors, NotFound, ServiceError
 from .changes import Changes, UnitChange, UnitToday, apply, problems, rehab_today, units_today
 from .export import export_live, export_units
 from .figures import POLICIES, summarise
-from .toml_text import toml_text
 
 log = logging.getLogger(__name__)
 NAME_MAX = 120
@@ -71,7 +71,7 @@ def _unit_names(session: Session) -> dict[str, str]:
 
 def scenario_text(session: Session, settings: Settings, today: date) -> str:
     """The live state as a scenario file (`flask --app booking scenario export`)."""
-    return toml_text(export_live(session, settings, today))
+    return tomli_w.dumps(export_live(session, settings, today))
 
 
 def check_scenario(text: str) -> Scenario:
@@ -159,7 +159,7 @@ def _scenario_of(
     )
     live = export_live(session, settings, date.fromisoformat(data["today"]))
     end_read(session)
-    text = toml_text(apply(live, changes, name))
+    text = tomli_w.dumps(apply(live, changes, name))
     return text, check_scenario(text)
 
 
