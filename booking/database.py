@@ -26,8 +26,11 @@ _IMMEDIATE = "rettidig_sqlite_immediate"
 _DEPTH = "rettidig_transaction_depth"
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine with the settings Rettidig relies on for each backend."""
+def make_engine(url: str, *, echo: bool = False, connect_timeout_s: int = 5) -> Engine:
+    """Create an engine with the settings Rettidig relies on for each backend.
+
+    ``connect_timeout_s``: PostgreSQL only; a server that does not answer (rather than refuse)
+    fails a connection after this long, so pages answer 503 instead of waiting on TCP."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -36,7 +39,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_pre_ping=True,
+                         connect_args={"connect_timeout": connect_timeout_s})
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -63,9 +67,9 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """One engine and its session factory (one per app, CLI run or worker process)."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, connect_timeout_s: int = 5) -> None:
         self.url = url
-        self.engine = make_engine(url, echo=echo)
+        self.engine = make_engine(url, echo=echo, connect_timeout_s=connect_timeout_s)
         self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
 
     def session(self) -> Session:

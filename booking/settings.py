@@ -79,6 +79,7 @@ class DatabaseSettings(Section):
     url: Annotated[str, Field(min_length=1)]
     echo: bool
     retry_after_s: Annotated[int, Field(ge=1, le=3600)]
+    connect_timeout_s: Annotated[int, Field(ge=1, le=120)]
 
 
 class SecuritySettings(Section):

@@ -58,7 +58,9 @@ def runtime() -> tuple[Settings, Database]:
     if _runtime is None:
         settings = load_settings()
         clock.use_zone(settings.zone)
-        _runtime = (settings, Database(settings.database_url, echo=settings.database.echo))
+        database = Database(settings.database_url, echo=settings.database.echo,
+                            connect_timeout_s=settings.database.connect_timeout_s)
+        _runtime = (settings, database)
     return _runtime
 
 

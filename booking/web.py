@@ -33,7 +33,8 @@ from .web_security import init_security
 def init_web(app: Flask, settings: Settings) -> None:
     clock.use_zone(settings.zone)
     app.extensions["rettidig_settings"] = settings
-    database = Database(settings.database_url, echo=settings.database.echo)
+    database = Database(settings.database_url, echo=settings.database.echo,
+                        connect_timeout_s=settings.database.connect_timeout_s)
     db.init_app(app, database)
     csrf.init_app(app)
     limiter.init_app(app)
