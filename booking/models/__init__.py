@@ -1,5 +1,6 @@
 """SQLAlchemy 2 models, one module per aggregate."""
 
+from .api import ApiClient, ApiIdempotentRequest
 from .audit import AuditEntry, OutboxMessage
 from .base import Base, utcnow
 from .citizen import TARGET_GROUPS, Citizen, HeldConversation, Programme, ProgrammePause
@@ -34,6 +35,8 @@ from .whatif import WhatIfRun
 
 __all__ = [
     "Absence",
+    "ApiClient",
+    "ApiIdempotentRequest",
     "ActorKind",
     "AuditEntry",
     "Base",

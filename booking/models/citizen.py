@@ -73,6 +73,8 @@ class Programme(Base):
     rule_set_code: Mapped[str] = mapped_column(ForeignKey("rule_sets.code"))
     # why it ended early, e.g. "target_group_changed" (a new programme replaced it)
     end_reason: Mapped[str | None] = mapped_column(String(32))
+    # the key of the case system the programme was imported from; re-imports match on it
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     citizen: Mapped[Citizen] = relationship(back_populates="programmes")
     pauses: Mapped[list[ProgrammePause]] = relationship(
@@ -133,6 +135,8 @@ class HeldConversation(Base):
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"), unique=True)
     recorded_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # the key of the case system the conversation was imported from; re-imports match on it
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     citizen: Mapped[Citizen] = relationship(back_populates="conversations")
 

@@ -56,6 +56,8 @@ class Caseworker(Base):
     # secret part of the personal calendar-feed URL; rotate to revoke
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # the key of the municipality's own HR/case system; re-imports match on it
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     unit: Mapped[Unit] = relationship(back_populates="caseworkers")
     staff_user: Mapped[StaffUser | None] = relationship(back_populates="caseworker")
