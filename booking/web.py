@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from babel import dates as babel_dates
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, gettext
+from flask_babel import format_date, format_decimal, format_percent, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -139,6 +139,11 @@ def _babel_datetime(value: datetime, pattern: str, locale: str, zone: ZoneInfo) 
     return babel_dates.format_datetime(value, pattern, tzinfo=zone, locale=locale)
 
 
+def _decimals(digits: int) -> str:
+    """A Babel number pattern with ``digits`` decimals and grouping: ``#,##0.0``."""
+    return "#,##0" + ("." + "0" * digits if digits > 0 else "")
+
+
 def _register_template_helpers(app: Flask, settings: Settings) -> None:
     zone = settings.zone  # also flask_babel's BABEL_DEFAULT_TIMEZONE (booking/config.py)
 
@@ -161,11 +166,35 @@ def _register_template_helpers(app: Flask, settings: Settings) -> None:
         pattern = _pattern("EEEE d. MMMM y 'kl.' HH:mm", "EEEE d MMMM y 'at' HH:mm")
         return _babel_datetime(value, pattern, select_locale(), zone)
 
+    def number(value: float | int | None, digits: int = 0) -> str:
+        """A number in the active locale: ``20,7`` in Danish, ``20.7`` in English."""
+        if value is None:
+            return "–"
+        return format_decimal(value, format=_decimals(digits))
+
+    def percent(value: float | None, digits: int = 1) -> str:
+        """A share (0–1) as a percentage in the active locale: ``38,4 %`` / ``38.4%``."""
+        if value is None:
+            return "–"
+        return format_percent(value, format=_decimals(digits) + "\u00a0%" if select_locale() == "da"
+                              else _decimals(digits) + "%")
+
+    def numeric_date(value: date | datetime | None) -> str:
+        """A short numeric date (``17.11.2026`` / ``17/11/2026``) for dense tables."""
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = value.astimezone(zone).date()
+        return _babel_date(value, _pattern("dd.MM.y", "dd/MM/y"), select_locale())
+
     app.jinja_env.filters.update(
         long_date=long_date,
         short_date=short_date,
         local_time=local_time,
         local_datetime=local_datetime,
+        number=number,
+        percent=percent,
+        numeric_date=numeric_date,
     )
 
     @app.context_processor
