@@ -16,7 +16,7 @@ from .extensions import passwords, settings
 from .models import Base, Role
 from .services import accounts
 from .services.clock import today_local
-from .services.demo import DemoError, DemoOptions, build_demo
+from .services.demo import DemoError, DemoOptions, build_demo, demo_today
 from .services.errors import NotFound
 from .services.rulesets import sync_rule_sets
 from .services.security import make_citizen_token
@@ -34,6 +34,9 @@ def register_cli(app: Flask) -> None:
     cli_plan.register(app)
     cli_rules.register(app)
     cli_scenario.register(app)  # scenario export, scenario run (what-ifs)
+    from . import cli_import
+
+    cli_import.register(app)  # import KIND FILE [--dry-run] (docs/import.md)
 
     register_outbox_cli(app)
 
@@ -86,7 +89,7 @@ def register_cli(app: Flask) -> None:
         "--today",
         type=click.DateTime(["%Y-%m-%d"]),
         default=None,
-        help="Planning date of the demo (default: today).",
+        help="Planning date of the demo (default: today, or the next working day).",
     )
     @click.option("--citizens", type=int, default=None, help="Number of citizens.")
     def demo(reset: bool, today: datetime | None, citizens: int | None) -> None:
@@ -96,7 +99,8 @@ def register_cli(app: Flask) -> None:
             _drop_all()
         migrate.upgrade(_url())
         opts = DemoOptions(
-            today=today.date() if today else today_local(),
+            today=(today.date() if today
+                   else demo_today(today_local(), cfg.calendar.optional_closed)),
             seed=cfg.demo.seed,
             citizens=citizens or cfg.demo.citizens,
             caseworkers_per_unit=cfg.demo.caseworkers_per_unit,
@@ -124,6 +128,13 @@ def register_cli(app: Flask) -> None:
         click.echo("\nCitizens' personal links:")
         for citizen_id, name, version in result.showcase:
             click.echo(f"  {name}: {_link(citizen_id, version)}")
+        if result.lookup:
+            name, number = result.lookup
+            click.echo(
+                f'\nA synthetic CPR number to try in "Find borger": '
+                f"{number[:6]}-{number[6:]} ({name})"
+            )
+        click.echo(f"Demo day: {opts.today:%A %d-%m-%Y} (the group call-in is planned for it)")
 
     @app.cli.command("citizen-link")
     @click.argument("citizen_id", type=int)

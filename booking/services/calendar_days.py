@@ -34,6 +34,13 @@ def is_working_day(day: date, closed: dict[date, str]) -> bool:
     return day.weekday() < 5 and day not in closed
 
 
+def next_working_day(day: date, closed: dict[date, str]) -> date:
+    """``day`` itself when the job centre is open that day, else the next day it is."""
+    while not is_working_day(day, closed):
+        day += timedelta(days=1)
+    return day
+
+
 def add_working_days(day: date, count: int, closed: dict[date, str]) -> date:
     """Move ``count`` working days from ``day`` (negative: backwards)."""
     step = 1 if count >= 0 else -1

@@ -29,7 +29,7 @@ from ..models import (
 from ..settings import Settings
 from . import accounts, demo_data
 from .attendance import estimate_show_probability
-from .calendar_days import closed_days, local_datetime, week_monday
+from .calendar_days import closed_days, local_datetime, next_working_day, week_monday
 from .callin.demo import add_demo_session
 from .demo_bookings import book_demo_citizens
 from .demo_rehab import demo_rehab
@@ -64,7 +64,16 @@ class DemoResult:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     # (id, name, link version) of a few citizens whose personal links the CLI prints
     showcase: list[tuple[int, str, int]] = field(default_factory=list)
+    # (name, synthetic CPR number) of one showcase citizen, for trying "Find borger"
+    lookup: tuple[str, str] | None = None
     counts: dict[str, int] = field(default_factory=dict)
+
+
+def demo_today(today: date, optional_closed: tuple[str, ...] = ()) -> date:
+    """The demo's planning day: ``today`` when the job centre is open, else the next working
+    day (a demo started on a Sunday plans Monday's group call-in, not Sunday's)."""
+    closed = closed_days(range(today.year, today.year + 2), optional_closed)
+    return next_working_day(today, closed)
 
 
 def build_demo(
@@ -102,6 +111,10 @@ def _build(
         session, opts.today, settings.callin, settings.app.municipality, settings.mail.sender
     )
     result.showcase = _showcase(session, citizens, opts.today)
+    # one of the demo caseworker's (log-in "sagsbehandler") own citizens: found and shown
+    own = [c for c in citizens if c.caseworker_id == caseworkers[0].id]
+    if own:
+        result.lookup = (own[0].name, _cpr(own[0].birth_date, citizens.index(own[0])))
     result.counts = {
         "units": len(units),
         "caseworkers": len(caseworkers),

@@ -132,3 +132,25 @@ def test_create_user_command_makes_a_staff_user_who_can_log_in(app, login):
     assert login(app, "ny.planner", "hemmelig-kode").get("/planlaegning/").status_code == 200
     again = runner.invoke(args=[*args[:1], "NY.PLANNER", *args[2:]], input="x\nx\n")
     assert again.exit_code == 1 and "exists" in again.output
+
+
+def test_demo_prints_a_synthetic_cpr_that_find_borger_finds(demo_app):
+    out = demo_app.config["DEMO_OUTPUT"]
+    line = next(line for line in out.splitlines() if "Find borger" in line)
+    number, name = line.split(": ", 1)[1].split(" ", 1)
+    name = name.strip("()")
+    client = demo_app.test_client()
+    client.post("/login", data={"username": "sagsbehandler", "password": "rettidig-demo"})
+    found = client.post("/borgere/", data={"cpr": number})
+    assert found.status_code == 200, found.text
+    assert name in found.text
+    assert number not in found.text  # the number is never echoed back
+
+
+def test_demo_day_is_the_next_working_day():
+    from booking.services.demo import demo_today
+
+    assert demo_today(date(2026, 11, 27)) == date(2026, 11, 27)  # a Friday
+    assert demo_today(date(2026, 11, 29)) == date(2026, 11, 30)  # Sunday → Monday
+    assert demo_today(date(2026, 12, 25)) == date(2026, 12, 28)  # Christmas Day (Fri) → Monday
+    assert demo_today(date(2027, 3, 25)) == date(2027, 3, 30)  # Maundy Thursday → after Easter
