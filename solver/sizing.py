@@ -131,6 +131,17 @@ class _Tail:
         return self
 
 
+ArrivalTail = _Tail  # P(arrivals = k) for k ≤ capacity and P(arrivals > capacity)
+
+
+def tail_of(probabilities: Iterable[Any], capacity: int) -> _Tail:
+    """The arrival distribution of ``probabilities`` up to ``capacity`` (``.copy().add(p)`` to
+    ask about one invitee more; ``.overflow`` is P(arrivals > capacity))."""
+    if capacity < 0:
+        raise ValueError("capacity must not be negative")
+    return _Tail(capacity).extend(probabilities)
+
+
 def _check(p: Any) -> None:
     if type(p) is float and 0.0 <= p <= 1.0:  # the common case, without the ABC check
         return

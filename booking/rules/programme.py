@@ -15,7 +15,7 @@ this class does not take); a test compares them.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from .clock import Clock
@@ -50,6 +50,11 @@ class ProgrammeObligations:
 
     def at(self, held: Sequence[HeldConversation], until: date) -> list[Obligation]:
         """The obligations ``compute_obligations`` gives for this history and ``until``."""
+        return list(self.each(held, until))
+
+    def each(self, held: Sequence[HeldConversation], until: date) -> Iterator[Obligation]:
+        """:meth:`at` one obligation at a time, in the same order: a caller that wants the
+        first open one stops early instead of building them all."""
         cut = horizon_of(until, self.end)
         if cut > self.horizon:
             raise ValueError(f"until {until} lies past the horizon {self.horizon} built for")
@@ -57,7 +62,6 @@ class ProgrammeObligations:
         if fulfilled is None:
             fulfilled = self._matched(held, [s for s, starts in self._ordered if starts <= cut])
         end = self.end
-        out = []
         for slot, starts in self._answer_order:
             if starts > cut:
                 continue
@@ -69,8 +73,7 @@ class ProgrammeObligations:
             if built is None:
                 built = self._built[key] = _obligation(
                     dataclasses.replace(slot, fulfilled_on=done), self.group)
-            out.append(built)
-        return out
+            yield built
 
     def _counts(self, event: HeldConversation) -> bool:
         return self.start <= event.date and (self.end is None or event.date <= self.end)

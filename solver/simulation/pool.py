@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..sizing import overflow_risk
+from ..sizing import ArrivalTail, arrival_distribution, tail_of
 from .world import Need, Seat, Session
 
 if TYPE_CHECKING:
@@ -33,19 +34,26 @@ def invite_count(candidates: Sequence[float], capacity: int, risk: float,
                  invited: Sequence[float] = ()) -> int:
     """How many of `candidates` (in order) to invite besides `invited`: the largest prefix that
     keeps P(arrivals > capacity) at or below `risk` (adding an invitee never lowers it)."""
+    tail = tail_of(tuple(invited), capacity)
     count = 0
-    while (count < len(candidates) and overflow_risk(
-            [*invited, *candidates[:count + 1]], capacity) <= risk + 1e-12):
+    for p in candidates:  # one invitee more at a time: the distribution is carried on
+        tail = tail.copy().add(p)
+        if tail.overflow > risk + 1e-12:
+            break
         count += 1
     return count
 
 
 def seats_needed(probabilities: Sequence[float], risk: float, most: int) -> int:
-    """The fewest seats M (at most `most`) with P(arrivals > M) at or below `risk`."""
-    for m in range(min(most, len(probabilities)) + 1):
-        if overflow_risk(probabilities, m) <= risk + 1e-12:
-            return m
-    return most
+    """The fewest seats M (at most `most`) with P(arrivals > M) at or below `risk`: the
+    arrival distribution is built once and its upper tail summed from the top."""
+    top = min(most, len(probabilities))
+    pmf = arrival_distribution(probabilities)
+    above = [0.0] * (top + 1)  # above[m] = P(arrivals > m)
+    above[top] = sum(pmf[top + 1:])
+    for m in range(top - 1, -1, -1):
+        above[m] = above[m + 1] + pmf[m + 1]
+    return next((m for m in range(top + 1) if above[m] <= risk + 1e-12), most)
 
 
 def _spare(world: World, unit: str, day: dt.date, taken: Iterable[Seat] = ()) -> list[Seat]:
@@ -76,8 +84,16 @@ def capacity(world: World, sess: Session, most: int) -> int:
 
 def has_room(world: World, sess: Session, need: Need, view_p: Callable[[Need], float],
              risk: float, most: int) -> bool:
-    ps = [view_p(n) for n in sess.invitees] + [view_p(need)]
-    return bool(overflow_risk(ps, capacity(world, sess, most)) <= risk + 1e-12)
+    invited = tuple(view_p(n) for n in sess.invitees)
+    overflow = _invited_tail(invited, capacity(world, sess, most)).copy().add(view_p(need))
+    return bool(overflow.overflow <= risk + 1e-12)
+
+
+@lru_cache(maxsize=4096)
+def _invited_tail(invited: tuple[float, ...], capacity: int) -> ArrivalTail:
+    """The arrivals of a window's invitees, kept: every need of the day asks the same windows
+    whether one more fits (only the last step is computed per question)."""
+    return tail_of(invited, capacity)
 
 
 def open_window(world: World, unit: str, day: dt.date, most: int) -> Session | None:

@@ -13,6 +13,7 @@ import datetime as dt
 import heapq
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 
 from booking.rules import HeldConversation, Obligation, ProgrammeObligations, RuleSet
 
@@ -116,6 +117,11 @@ def obligations(rule_set: RuleSet, spec: CitizenSpec, held: list[HeldConversatio
                 until: dt.date) -> list[Obligation]:
     """`compute_obligations` for the citizen's programme, from slots built once per programme
     (`booking.rules.programme`: the same answers, without rebuilding every slot per call)."""
+    return list(_each(rule_set, spec, held, until))
+
+
+def _each(rule_set: RuleSet, spec: CitizenSpec, held: list[HeldConversation],
+          until: dt.date) -> Iterator[Obligation]:
     key = (id(rule_set), spec.group, spec.start, spec.birth_date, spec.end)
     prog = _programmes.get(key)
     if (prog is None or prog.rule_set is not rule_set
@@ -125,13 +131,13 @@ def obligations(rule_set: RuleSet, spec: CitizenSpec, held: list[HeldConversatio
         prog = _programmes[key] = ProgrammeObligations(
             rule_set, spec.group, spec.start, horizon=until + dt.timedelta(days=HORIZON_DAYS),
             birth_date=spec.birth_date, programme_end=spec.end)
-    return prog.at(held, until)
+    return prog.each(held, until)
 
 
 def next_obligation(rule_set: RuleSet, spec: CitizenSpec, held: list[HeldConversation],
                     day: dt.date) -> Obligation | None:
     """The earliest-deadline open, bookable, mandatory conversation that can still be met."""
-    for ob in obligations(rule_set, spec, held, day + dt.timedelta(days=LOOKAHEAD_DAYS)):
+    for ob in _each(rule_set, spec, held, day + dt.timedelta(days=LOOKAHEAD_DAYS)):
         if (ob.bookable and ob.mandatory and ob.is_open
                 and (ob.closes is None or ob.closes >= day)):
             return ob

@@ -14,11 +14,11 @@ import pytest
 from solver.simulation.cli import run
 from solver.simulation.draws import uniform
 from solver.simulation.policies import SolverPolicy
-from solver.simulation.pool import invite_count, overflow_risk, seats_needed
+from solver.simulation.pool import invite_count, seats_needed
 from solver.simulation.population import population
 from solver.simulation.run import World
 from solver.simulation.scenario import load_scenario, resolve_rule_set
-from solver.sizing import size_invitation
+from solver.sizing import overflow_risk, size_invitation
 
 RULES = Path(__file__).resolve().parents[2] / "scenarios" / "rules" / "one-conversation.toml"
 
