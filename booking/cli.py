@@ -37,6 +37,9 @@ def register_cli(app: Flask) -> None:
     from . import cli_import
 
     cli_import.register(app)  # import KIND FILE [--dry-run] (docs/import.md)
+    from . import cli_api
+
+    cli_api.register(app)  # api-key issue/revoke/list/purge-idempotency (docs/api.md)
 
     register_outbox_cli(app)
 

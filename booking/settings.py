@@ -93,6 +93,8 @@ class SecuritySettings(Section):
     citizen_purpose_minutes: Positive
     argon2_time_cost: Positive
     argon2_memory_kib: Annotated[int, Field(ge=8)]
+    reset_link_hours: Positive
+    api_rate_limit: str  # per API key on /api/v1 (Flask-Limiter syntax)
 
 
 class RulesSettings(Section):
@@ -116,6 +118,7 @@ class BookingSettings(Section):
 
 class CalendarSettings(Section):
     optional_closed: tuple[str, ...]
+    feed_full_names: bool
 
     @field_validator("optional_closed", mode="before")
     @classmethod
@@ -141,6 +144,9 @@ class CallinSettings(Section):
     indicator_months: Positive
     figure_weeks: Positive
     prior_mean: dict[str, Share]
+    min_notice_working_days: Annotated[int, Field(ge=0, le=60)]
+    checkin_opens_minutes: Annotated[int, Field(ge=0, le=720)]
+    checkin_undo_minutes: Annotated[int, Field(ge=1, le=240)]
 
     @field_validator("prior_mean")
     @classmethod

@@ -25,12 +25,15 @@ REDACTED = "[redacted]"
 _LINK_PATH = re.compile(r"(?i)(/b/|%2Fb%2F)[^\s\"'?#&%]+")  # also URL-encoded (?next=%2Fb%2F…)
 # any query parameter whose name ends in "token" (token=, calendar_token=, …)
 _TOKEN_QUERY = re.compile(r"(?i)(\w*token=)[^\s\"'&#]+")
+# a caseworker's calendar feed (/feed/<token>.ics): the token reads their calendar
+_FEED_PATH = re.compile(r"(?i)(/feed/|%2Ffeed%2F)[^\s\"'?#&%./]{16,}")
 
 LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 
 
 def redact(text: str) -> str:
     """``text`` with link tokens and ``token=`` query values replaced by ``[redacted]``."""
+    text = _FEED_PATH.sub(rf"\g<1>{REDACTED}", text)
     return _TOKEN_QUERY.sub(rf"\g<1>{REDACTED}", _LINK_PATH.sub(rf"\g<1>{REDACTED}", text))
 
 

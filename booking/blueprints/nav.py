@@ -14,6 +14,7 @@ _ITEMS: list[tuple[str, Any, tuple[Role, ...]]] = [
     ("caseworker.home", _l("Ugeliste"), (Role.caseworker, Role.manager)),
     ("caseworker.calendar_day", _l("Kalender"), (Role.caseworker,)),
     ("caseworker.queue", _l("Min kø"), (Role.caseworker,)),
+    ("staff_time.template_page", _l("Arbejdstid"), (Role.caseworker, Role.planner)),
     ("callin.home", _l("Central indkaldelse"), (Role.callin,)),
     ("callin.phone_list", _l("Ringeliste"), (Role.callin,)),
     ("planner.home", _l("Rehabiliteringsteam"), (Role.planner,)),
@@ -27,6 +28,7 @@ _ITEMS: list[tuple[str, Any, tuple[Role, ...]]] = [
     ),
     ("rules.calculator", _l("Regelberegner"), (Role.caseworker, Role.planner, Role.manager)),
     ("admin.home", _l("Administration"), (Role.admin,)),
+    ("imports.home", _l("Import"), (Role.admin, Role.planner)),
 ]
 
 

@@ -9,6 +9,7 @@ a SQLite read transaction sees what was committed when it began).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -51,3 +52,35 @@ def recent(
     if citizen_id is not None:
         stmt = stmt.where(AuditEntry.citizen_id == citizen_id)
     return list(session.scalars(stmt))
+
+
+# the key of a list entry's ``detail`` that holds the ids of the citizens a list showed
+LIST_KEY = "citizen_ids"
+
+
+def record_list(
+    session: Session,
+    *,
+    actor_kind: ActorKind,
+    actor_id: int | None,
+    action: str,
+    citizen_ids: Iterable[int],
+    object_type: str | None = None,
+    object_id: int | None = None,
+) -> AuditEntry | None:
+    """Audit a list of citizens as one entry (runs in the caller's transaction): a list of 70
+    is one row, not 70. The ids shown, in order and once each, are in ``detail[LIST_KEY]``;
+    one citizen alone is the entry's ``citizen_id`` too. An empty list writes nothing."""
+    ids = list(dict.fromkeys(citizen_ids))
+    if not ids:
+        return None
+    return record(
+        session,
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        action=action,
+        citizen_id=ids[0] if len(ids) == 1 else None,
+        object_type=object_type,
+        object_id=object_id,
+        detail={LIST_KEY: ids, "count": len(ids)},
+    )

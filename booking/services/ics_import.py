@@ -52,18 +52,26 @@ class ClosureEvent:
 
 def read_closure_events(data: bytes) -> list[ClosureEvent]:
     """Every VEVENT of ``data``, checked; :class:`ClosureImportError` on the first problem."""
+    events = read_vevents(data, ClosureImportError, most=MAX_EVENTS)
+    return [_checked(n, event) for n, event in enumerate(events, start=1)]
+
+
+def read_vevents(data: bytes, refuse: type[ServiceError], *, most: int) -> list[Any]:
+    """The VEVENTs of an uploaded iCalendar file (closures here, absences in
+    ``staff_time.absence_ics``): ``refuse`` raised with ``not_icalendar``, ``no_events`` or
+    ``too_many_events`` (``max``) when the file is no calendar, empty or too long."""
     try:
         calendar = Calendar.from_ical(data)
     except Exception:  # noqa: BLE001 - whatever the parser trips over, the file is unreadable
-        raise ClosureImportError("not_icalendar") from None
+        raise refuse("not_icalendar") from None
     if not isinstance(calendar, Calendar):
-        raise ClosureImportError("not_icalendar")
+        raise refuse("not_icalendar")
     events = list(calendar.walk("VEVENT"))
     if not events:
-        raise ClosureImportError("no_events")
-    if len(events) > MAX_EVENTS:
-        raise ClosureImportError("too_many_events", max=MAX_EVENTS)
-    return [_checked(n, event) for n, event in enumerate(events, start=1)]
+        raise refuse("no_events")
+    if len(events) > most:
+        raise refuse("too_many_events", max=most)
+    return events
 
 
 def _text(event: Any, name: str) -> str | None:

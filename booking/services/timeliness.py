@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from ..models import Caseworker, Citizen, Obligation, ObligationState, Unit
+from ..database import transaction
+from ..models import ActorKind, Caseworker, Citizen, Obligation, ObligationState, Unit
 from ..settings import RulesSettings, TargetSettings
+from . import audit
 from .errors import NotFound, ServiceError
 from .law.indicator import GroupIndicator, group_indicators
 from .law.weekly import CitizenLine, Status, WeeklyList, classify, weekly_list
@@ -22,9 +24,9 @@ from .obligations import BOOKABLE_KINDS
 Grouping = Literal["unit", "caseworker"]
 
 __all__ = [
-    "CitizenLine", "Forbidden", "Grouping", "Indicator", "ManagerPage", "Status", "WeeklyList",
-    "WeeklyPage", "classify", "indicator", "manager_page", "weekly_list", "weekly_page",
-    "weeks_back",
+    "CitizenLine", "DayCount", "Forbidden", "Grouping", "Indicator", "ManagerPage", "Status",
+    "WeeklyList", "WeeklyPage", "classify", "daily_counts", "indicator", "manager_page",
+    "weekly_list", "weekly_page", "weeks_back",
 ]
 
 
@@ -40,13 +42,21 @@ class Indicator:
         return self.on_time / self.due if self.due else None
 
 
-def indicator(
-    session: Session, start: date, end: date, today: date, *, by: Grouping = "unit"
-) -> list[Indicator]:
-    """Share of conversation obligations whose statutory deadline falls in [start, end) that
-    were held on or before it. Only deadlines before ``today`` count (one still ahead cannot be
-    judged yet); exempted obligations are not due. ``by`` is "unit" or "caseworker"."""
-    on_time = case(
+def _judged(start: date, end: date, today: date) -> list[ColumnElement[bool]]:
+    """The obligations the indicator judges: the job centre's mandatory conversations, not
+    exempted, with a statutory deadline in ``[start, end)`` and before ``today``."""
+    return [
+        Obligation.kind.in_(BOOKABLE_KINDS),
+        Obligation.holder == "jobcentre",
+        Obligation.mandatory.is_(True),
+        Obligation.state != ObligationState.waived,
+        Obligation.statutory_deadline >= start,
+        Obligation.statutory_deadline < min(end, today),
+    ]
+
+
+def _on_time() -> Any:
+    return case(
         (
             and_(
                 Obligation.fulfilled_on.is_not(None),
@@ -56,33 +66,61 @@ def indicator(
         ),
         else_=0,
     )
-    entity: type[Unit] | type[Caseworker]
-    key_col: InstrumentedAttribute[int]
-    name_col: InstrumentedAttribute[str]
-    join_on: ColumnElement[bool]
+
+
+def _grouping(by: Grouping) -> tuple[type[Unit] | type[Caseworker], InstrumentedAttribute[int],
+                                     InstrumentedAttribute[str], ColumnElement[bool]]:
     if by == "unit":
-        entity, key_col, name_col = Unit, Unit.id, Unit.name
-        join_on = Unit.id == Citizen.unit_id
-    else:
-        entity, key_col, name_col = Caseworker, Caseworker.id, Caseworker.name
-        join_on = Caseworker.id == Citizen.caseworker_id
+        return Unit, Unit.id, Unit.name, Unit.id == Citizen.unit_id
+    return Caseworker, Caseworker.id, Caseworker.name, Caseworker.id == Citizen.caseworker_id
+
+
+def indicator(
+    session: Session, start: date, end: date, today: date, *, by: Grouping = "unit"
+) -> list[Indicator]:
+    """Share of conversation obligations whose statutory deadline falls in [start, end) that
+    were held on or before it. Only deadlines before ``today`` count (one still ahead cannot be
+    judged yet); exempted obligations are not due. ``by`` is "unit" or "caseworker"."""
+    entity, key_col, name_col, join_on = _grouping(by)
     stmt = (
-        select(key_col, name_col, func.count(Obligation.id), func.coalesce(func.sum(on_time), 0))
+        select(key_col, name_col, func.count(Obligation.id),
+               func.coalesce(func.sum(_on_time()), 0))
         .select_from(Obligation)
         .join(Citizen, Citizen.id == Obligation.citizen_id)
         .join(entity, join_on)
-        .where(
-            Obligation.kind.in_(BOOKABLE_KINDS),
-            Obligation.holder == "jobcentre",
-            Obligation.mandatory.is_(True),
-            Obligation.state != ObligationState.waived,
-            Obligation.statutory_deadline >= start,
-            Obligation.statutory_deadline < min(end, today),
-        )
+        .where(*_judged(start, end, today))
         .group_by(key_col, name_col)
         .order_by(name_col)
     )
     return [Indicator(k, n, int(d), int(t)) for k, n, d, t in session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class DayCount:
+    key: int
+    name: str
+    day: date  # the statutory deadline
+    due: int
+    on_time: int
+
+
+def daily_counts(
+    session: Session, start: date, end: date, today: date, *, by: Grouping = "unit"
+) -> list[DayCount]:
+    """The indicator's counts per unit (or caseworker) and statutory deadline day, in one
+    query, for callers that sum them into weeks (the same obligations :func:`indicator`
+    judges)."""
+    entity, key_col, name_col, join_on = _grouping(by)
+    stmt = (
+        select(key_col, name_col, Obligation.statutory_deadline, func.count(Obligation.id),
+               func.coalesce(func.sum(_on_time()), 0))
+        .select_from(Obligation)
+        .join(Citizen, Citizen.id == Obligation.citizen_id)
+        .join(entity, join_on)
+        .where(*_judged(start, end, today))
+        .group_by(key_col, name_col, Obligation.statutory_deadline)
+    )
+    return [DayCount(k, n, d, int(due), int(t)) for k, n, d, due, t in session.execute(stmt)]
 
 
 def weeks_back(today: date, weeks: int) -> list[tuple[date, date]]:
@@ -118,11 +156,13 @@ def weekly_page(
     own_id: int | None,
     own_only: bool,
     indicator_months: int | None = None,
+    viewer_staff_id: int | None = None,
 ) -> WeeklyPage:
     """The weekly list of caseworker ``asked_id`` (else the asker's own, ``own_id``).
 
     :class:`NotFound` when there is no such caseworker; :class:`Forbidden` when ``own_only``
-    (a caseworker) and the list is another caseworker's.
+    (a caseworker) and the list is another caseworker's. With ``viewer_staff_id`` the citizens
+    shown are audited as one entry (``weekly_list_view``) and committed.
     """
     wanted = asked_id or own_id
     caseworker = session.get(Caseworker, wanted) if wanted else None
@@ -138,6 +178,13 @@ def weekly_page(
         lookback_days=rules_settings.overdue_lookback_days,
         indicator_months=indicator_months,
     )
+    if viewer_staff_id is not None:
+        with transaction(session):
+            audit.record_list(
+                session, actor_kind=ActorKind.staff, actor_id=viewer_staff_id,
+                action="weekly_list_view", citizen_ids=[line.citizen.id for line in weekly.lines],
+                object_type="caseworker", object_id=caseworker.id,
+            )
     return WeeklyPage(caseworker, weekly)
 
 

@@ -6,4 +6,4 @@ from ..access import staff_only
 bp = Blueprint("admin", __name__)
 staff_only(bp, Role.admin)
 
-from . import views  # noqa: E402,F401
+from . import api_keys, views  # noqa: E402,F401  (routes register on import)

@@ -1,5 +1,6 @@
 """Administration: staff accounts, staff refused for reading too many citizens, and the audit
-trail."""
+trail (the latest entries here; the whole trail, filtered and exportable, in
+:mod:`.audit_views`; the accounts' pages in :mod:`.users`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ...db import db
 from ...services.admin import admin_overview
 from ...services.clock import now_utc
 from . import bp
+from .messages import action_label, actor_kind_label, role_label
 
 AUDIT_ENTRIES = 100  # the page's caption says "the latest 100"
 BLOCKED_DAYS = 7  # the page's caption says "the last 7 days"
@@ -28,4 +30,10 @@ def home() -> ResponseReturnValue:
         entries=overview.entries,
         blocked=overview.blocked,
         blocked_days=BLOCKED_DAYS,
+        action_label=action_label,
+        actor_kind_label=actor_kind_label,
+        role_label=role_label,
     )
+
+
+from . import audit_views, users  # noqa: E402,F401  (their routes)

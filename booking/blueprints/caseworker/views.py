@@ -28,6 +28,7 @@ def home() -> ResponseReturnValue:
             own_id=current_user.caseworker_id,
             own_only=current_user.role == Role.caseworker,
             indicator_months=settings().callin.indicator_months,
+            viewer_staff_id=current_user.staff_id,
         )
     except NotFound:
         abort(404)
