@@ -2,7 +2,7 @@
 
 - **Headers** (Flask-Talisman) on every response: a Content-Security-Policy that allows
   scripts, styles, images, fonts and fetches from the app's own origin only (no inline script or
-  style anywhere: ``static/plan.js`` is the one script), ``frame-ancestors 'none'`` with
+  style anywhere: every script is a file under ``static/``), ``frame-ancestors 'none'`` with
   ``X-Frame-Options: DENY`` (no other site can frame a page, e.g. the citizen's cancel page),
   ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: strict-origin-when-cross-origin`` and
   ``Strict-Transport-Security`` (one year) on a request that came over https, or on every
@@ -68,6 +68,8 @@ NO_CITIZEN_ENDPOINTS = frozenset(
         "planner.scenario_compare",
         "planner.scenario_csv",
         "planner.scenario_xlsx",
+        "callin.desk_status",  # the desk's board fingerprint, polled (no citizen in it)
+        "caseworker.queue_status",  # "Min kø" fingerprint, polled (no citizen in it)
     }
 )
 COUNTED_POSTS = frozenset({"lookup.search"})

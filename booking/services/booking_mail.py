@@ -2,14 +2,15 @@
 
 Plain functions over model objects (no request): every word comes from ``templates/emails/``
 (``_booking_words.txt`` names the channel and the place; ``booking_calendar.txt`` is the
-calendar event's summary and description) through :mod:`booking.services.letters`, dates in the
-job centre's time zone. Calendar files and messages never carry a CPR number or case text:
-only time, place and how to reach the job centre.
+calendar event's summary and description) through :mod:`booking.services.letters`, in the
+citizen's own language (``Citizen.language``), dates in the job centre's time zone. A moved
+booking says so ("flyttet"), with the old time and the new. Calendar files and messages never
+carry a CPR number or case text: only time, place and how to reach the job centre.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Any
 
@@ -22,35 +23,57 @@ from .letters import Text
 WORDS = "_booking_words.txt"
 
 
+def locale_of(booking: Booking) -> str:
+    """The language the citizen reads (their ``language``; Danish unless one we write)."""
+    return letters.language(booking.citizen.language)
+
+
 def channel_name(booking: Booking) -> str:
     """How the conversation is held, as the letters say it (e.g. "Telefonsamtale")."""
-    return letters.phrase(WORDS, "channel_name", booking.slot.channel.value)
+    return letters.phrase(
+        WORDS, "channel_name", booking.slot.channel.value, locale=locale_of(booking)
+    )
 
 
 def place_text(booking: Booking) -> str:
     """Where the conversation happens, as the letters and the calendar file say it."""
     slot = booking.slot
-    return letters.phrase(WORDS, "place", slot.channel.value, slot.location)
+    return letters.phrase(
+        WORDS, "place", slot.channel.value, slot.location, locale=locale_of(booking)
+    )
 
 
 def _render(name: str, booking: Booking, settings: Settings, **extra: Any) -> Text:
     slot = booking.slot
     start = slot.starts_at
+    locale = locale_of(booking)
     context = {
         "citizen_name": booking.citizen.name,
         "municipality": settings.app.municipality,
-        "when": letters.when(start),
-        "end": letters.clock_time(start + timedelta(minutes=slot.minutes)),
+        "when": letters.when(start, locale),
+        "end": letters.clock_time(start + timedelta(minutes=slot.minutes), locale),
         "channel": channel_name(booking),
         "place": place_text(booking),
         "minutes": slot.minutes,
         **extra,
     }
-    return letters.render(name, **context)
+    return letters.render(name, locale=locale, **context)
 
 
-def confirmation(booking: Booking, settings: Settings, *, rebooked: bool) -> Text:
-    return _render("booking_confirmation.txt", booking, settings, rebooked=rebooked)
+def _moved(booking: Booking, rebooked: bool, moved_from: datetime | None) -> dict[str, Any]:
+    """A moved booking's words: "flyttet", and the old time when it is known."""
+    old = letters.when(moved_from, locale_of(booking)) if moved_from is not None else None
+    return {"rebooked": rebooked, "moved_from": old}
+
+
+def confirmation(
+    booking: Booking, settings: Settings, *, rebooked: bool, moved_from: datetime | None = None
+) -> Text:
+    """The e-mail (or letter) of a new booking, or of a moved one (``rebooked``: "flyttet",
+    from ``moved_from``, the old start, to the new time)."""
+    return _render(
+        "booking_confirmation.txt", booking, settings, **_moved(booking, rebooked, moved_from)
+    )
 
 
 def cancellation(booking: Booking, settings: Settings) -> Text:
@@ -61,9 +84,17 @@ def reminder(booking: Booking, settings: Settings, hours: int) -> Text:
     return _render("booking_reminder.txt", booking, settings, hours=hours)
 
 
-def sms_text(booking: Booking, settings: Settings, kind: str) -> str:
-    """A short SMS (no links, no case text)."""
-    return _render(f"sms_{kind}.txt", booking, settings).body.strip()
+def sms_text(
+    booking: Booking,
+    settings: Settings,
+    kind: str,
+    *,
+    rebooked: bool = False,
+    moved_from: datetime | None = None,
+) -> str:
+    """A short SMS (no links, no case text); a moved booking's confirmation says "flyttet"."""
+    extra = _moved(booking, rebooked, moved_from)
+    return _render(f"sms_{kind}.txt", booking, settings, **extra).body.strip()
 
 
 def calendar_event(booking: Booking, settings: Settings) -> CalendarEvent:
@@ -73,6 +104,7 @@ def calendar_event(booking: Booking, settings: Settings) -> CalendarEvent:
     slot = booking.slot
     words = letters.render(
         "booking_calendar.txt",
+        locale=locale_of(booking),
         channel=slot.channel.value,
         municipality=settings.app.municipality,
     )

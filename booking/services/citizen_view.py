@@ -19,10 +19,10 @@ from .. import rules
 from ..models import ActorKind, Booking, BookingState, Citizen, Obligation, ObligationState, Slot
 from ..settings import Settings
 from . import booking_mail, read_audit
-from .bounds import within
 from .calendar_days import week_monday
+from .citizen_days import DayChoice, FilterProblem, chosen_day, week_of
 from .clock import now_utc, zone
-from .errors import NotFound, ServiceError
+from .errors import NotFound
 from .obligations import as_rule_obligation, open_obligations
 from .reservations import changeable, cutoff_hours
 from .slot_search import (
@@ -208,10 +208,6 @@ def calendar_file(session: Session, citizen_id: int, booking_id: int, settings: 
 # --- choosing a time -----------------------------------------------------------------------
 
 
-class FilterProblem(ServiceError):
-    """A filter on the free times that was ignored: ``unknown_channel`` or ``unknown_week``."""
-
-
 @dataclass(frozen=True)
 class ChoosePage:
     obligation: Obligation
@@ -221,15 +217,23 @@ class ChoosePage:
     channels: list[str]  # the channels the citizen may choose between
     weeks: list[date]  # Mondays of the weeks with free times
     problems: list[FilterProblem]  # filters given but not understood (then not applied)
-    days: dict[date, list[SlotOption]]  # the free times shown, by local day
-    more: bool  # more free times than shown
-    shown: int  # how many are shown at most
+    days: dict[date, list[SlotOption]]  # every free time after the filters, by local day
+    more: bool  # the chosen day has more free times than shown
+    shown: int  # how many times are shown at most (of one day)
     changeable: bool  # (moving) the booking may still be moved
     cutoff_hours: int
+    day: date | None = None  # the day whose times are shown (the one asked for, else the first)
+    day_given: bool = False  # the citizen chose the day (a phone shows step 2: the times)
+    times: list[SlotOption] = field(default_factory=list)  # the chosen day's times, earliest first
 
     @property
     def deadline_passed(self) -> bool:
         return self.until < self.today
+
+    @property
+    def day_choices(self) -> list[DayChoice]:
+        """The days with free times, earliest first, each with its count and first time."""
+        return [DayChoice(d, len(opts), opts[0]) for d, opts in self.days.items()]
 
 
 @dataclass(frozen=True)
@@ -237,15 +241,6 @@ class AlreadyBooked:
     """The conversation is booked already: the citizen is shown that booking instead."""
 
     booking_id: int
-
-
-def _week(raw: str) -> date:
-    """The Monday of the week ``raw`` (an ISO date) falls in; ``ValueError`` for text that is
-    no date or a day outside the service's calendar (``?uge=9999-12-31`` has no whole week)."""
-    monday = date.fromisoformat(raw)
-    if not within(monday):
-        raise ValueError(raw)
-    return monday - timedelta(days=monday.weekday())
 
 
 def _choose(
@@ -257,6 +252,7 @@ def _choose(
     week: str | None,
     booking: Booking | None,
     now: datetime | None,
+    day: str | None = None,
 ) -> ChoosePage:
     now = now or now_utc()
     citizen = ob.citizen
@@ -274,7 +270,7 @@ def _choose(
     monday: date | None = None
     if week:
         try:
-            monday = _week(week)
+            monday = week_of(week)
         except ValueError:
             problems.append(FilterProblem("unknown_week"))
     shown = settings.booking.slots_shown
@@ -286,8 +282,10 @@ def _choose(
         and (booking is None or o.slot_id != booking.slot_id)
     ]
     days: dict[date, list[SlotOption]] = {}
-    for option in options[:shown]:
+    for option in options:  # the list is earliest first, so are the days and their times
         days.setdefault(option.local_day, []).append(option)
+    chosen, given = chosen_day(day, days, problems)
+    times = days.get(chosen, []) if chosen is not None else []
     return ChoosePage(
         obligation=ob,
         booking=booking,
@@ -297,10 +295,13 @@ def _choose(
         weeks=weeks,
         problems=problems,
         days=days,
-        more=len(options) > shown,
+        more=len(times) > shown,
         shown=shown,
         changeable=booking is not None and changeable(booking, settings, now),
         cutoff_hours=cutoff_hours(settings),
+        day=chosen,
+        day_given=given,
+        times=times[:shown],
     )
 
 
@@ -312,11 +313,13 @@ def open_choose_page(
     *,
     channel: str | None = None,
     week: str | None = None,
+    day: str | None = None,
     now: datetime | None = None,
 ) -> ChoosePage | AlreadyBooked:
     """The free times for one of the citizen's conversations (``channel`` and ``week``, a day
     in ISO form, narrow them); the view is audited (a buffered entry). A conversation already
-    booked answers :class:`AlreadyBooked` instead (not audited)."""
+    booked answers :class:`AlreadyBooked` instead (not audited). ``day`` (ISO) is the day whose
+    times are shown; without it the first day with free times."""
     ob = own_obligation(session, citizen_id, obligation_id)
     if ob.state == ObligationState.booked:
         live = session.scalar(
@@ -327,7 +330,9 @@ def open_choose_page(
         if live is not None:
             return AlreadyBooked(live)
     _viewed(session, settings, citizen_id, "citizen_viewed_slots", "obligation", ob.id)
-    return _choose(session, ob, settings, channel=channel, week=week, booking=None, now=now)
+    return _choose(
+        session, ob, settings, channel=channel, week=week, booking=None, now=now, day=day
+    )
 
 
 def choose_page(
@@ -338,11 +343,14 @@ def choose_page(
     *,
     channel: str | None = None,
     week: str | None = None,
+    day: str | None = None,
     now: datetime | None = None,
 ) -> ChoosePage:
     """The free times shown again, after a choice that could not be booked (not audited)."""
     ob = own_obligation(session, citizen_id, obligation_id)
-    return _choose(session, ob, settings, channel=channel, week=week, booking=None, now=now)
+    return _choose(
+        session, ob, settings, channel=channel, week=week, booking=None, now=now, day=day
+    )
 
 
 def rebook_page(
@@ -353,6 +361,7 @@ def rebook_page(
     *,
     channel: str | None = None,
     week: str | None = None,
+    day: str | None = None,
     now: datetime | None = None,
 ) -> ChoosePage:
     """The free times to move a live booking to (not audited); :class:`NotFound` for a booking
@@ -362,5 +371,12 @@ def rebook_page(
     if booking.obligation is None or booking.state != BookingState.booked:
         raise NotFound("booking")
     return _choose(
-        session, booking.obligation, settings, channel=channel, week=week, booking=booking, now=now
+        session,
+        booking.obligation,
+        settings,
+        channel=channel,
+        week=week,
+        booking=booking,
+        now=now,
+        day=day,
     )

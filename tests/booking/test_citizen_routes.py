@@ -48,8 +48,14 @@ def test_citizen_sees_deadline_and_books_a_phone_time(app, client, session, worl
     assert "Vælg en tid" in home.text
     page = client.get(f"/borger/samtale/{world.ob.id}?kanal=phone")
     assert page.status_code == 200
+    # the days with phone times (earliest first); the first day's times are shown
+    days = re.findall(r'href="[^"]*dag=(\d{4}-\d\d-\d\d)', page.text)
+    assert days == [world.slots[1].starts_at.date().isoformat(),
+                    world.slots[2].starts_at.date().isoformat()]
     ids = re.findall(r'name="slot" id="slot-(\d+)"', page.text)
-    assert ids == [str(world.slots[1].id), str(world.slots[2].id)]  # phone only, earliest first
+    assert ids == [str(world.slots[1].id)]
+    page = client.get(f"/borger/samtale/{world.ob.id}?kanal=phone&dag={days[1]}")
+    assert re.findall(r'name="slot" id="slot-(\d+)"', page.text) == [str(world.slots[2].id)]
     key = _key(page.text)
     form = {"slot": str(world.slots[2].id), "request_key": key}
     done = client.post(f"/borger/samtale/{world.ob.id}/book", data=form)

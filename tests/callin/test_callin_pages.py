@@ -21,6 +21,7 @@ from booking.models import (
 from booking.services.clock import today_local
 from booking.services.obligations import refresh_citizen
 from tests import factories
+from tests.callin.helpers import letter_day, session_today
 
 
 def _world(app):
@@ -41,10 +42,11 @@ def _world(app):
 
 
 def _plan_data(today, caseworkers, **changes):
+    """A valid plan: on the first day a letter sent ``today`` gives notice for."""
     data = {
-        "day": today.isoformat(),
-        "start": "00:00",
-        "end": "23:30",
+        "day": letter_day(today).isoformat(),
+        "start": "09:00",
+        "end": "12:00",
         "location": "Jobcentret, lokale 7",
         "minutes": "60",
         "unit": "0",
@@ -88,16 +90,14 @@ def test_whole_cycle_over_http(app, login):
     assert "Foreslået antal" in page.text and "Kandidater (5 i alt)" in page.text
     adjusted = client.get(r.location + "?antal=4").text
     assert re.search(r"Valgt antal</p><p class=\"figure\">4<", adjusted)
-    session_id = int(r.location.rstrip("/").split("/")[-1])
-    r = client.post(f"/indkald/{session_id}/indkald", data={"count": "4"})
-    assert "4 borgere er indkaldt" in client.get(r.location).text
-    assert client.post(f"/indkald/{session_id}/indkald", data={"count": "x"}).status_code == 302
+    future_id = int(r.location.rstrip("/").split("/")[-1])
+    r = client.post(f"/indkald/{future_id}/indkald", data={"count": "1"})
+    assert "1 borgere er indkaldt" in client.get(r.location).text
+    assert client.post(f"/indkald/{future_id}/indkald", data={"count": "x"}).status_code == 302
+    # the day itself is run on a session today (planned as the demo does: no calendar rules)
+    session_id, ids = session_today(app, pool, count=4)
     with app.app_context(), db.fresh_session() as s:
-        invs = s.scalars(
-            select(Invitation).where(Invitation.session_id == session_id).order_by(Invitation.id)
-        ).all()
-        ids = [i.id for i in invs]
-        assert s.scalar(select(func.count(OutboxMessage.id))) == 4
+        assert s.scalar(select(func.count(OutboxMessage.id))) == 5
     desk = client.get(f"/indkald/{session_id}/skranke")
     assert desk.status_code == 200 and "Ikke mødt endnu" in desk.text
     r = client.post(f"/indkald/{session_id}/skranke/{ids[0]}/moedt", follow_redirects=True)
@@ -125,13 +125,22 @@ def test_whole_cycle_over_http(app, login):
     r = client.post(f"/indkald/{session_id}/luk", data={"early": "1"}, follow_redirects=True)
     assert "3 udeblevne er sat på ringelisten" in r.text and "+45 20 30 40 50" in r.text
     r = client.post(f"/indkald/ringeliste/{ids[1]}", data={f"c{ids[1]}-outcome": "bogus"})
-    assert r.status_code == 302
+    assert r.status_code == 422 and "Opkaldet til" in r.text and "er ikke gemt" in r.text
     r = client.post(
         f"/indkald/ringeliste/{ids[1]}",
         data={f"c{ids[1]}-outcome": "not_reached", f"c{ids[1]}-target": "0"},
         follow_redirects=True,
     )
-    assert "intet fælles indkald med plads før fristen" in r.text
+    # not reached: called in again to the first session a letter can give notice for
+    assert "Opkaldet er registreret, og borgeren er indkaldt igen til" in r.text
+    with app.app_context(), db.fresh_session() as s:
+        again = s.scalar(
+            select(Invitation).where(
+                Invitation.session_id == future_id,
+                Invitation.citizen_id == s.get(Invitation, ids[1]).citizen_id,
+            )
+        )
+        assert again is not None
     r = client.post(
         f"/indkald/ringeliste/{ids[2]}",
         data={f"c{ids[2]}-outcome": "reached", f"c{ids[2]}-note": "Syg"},
@@ -140,6 +149,7 @@ def test_whole_cycle_over_http(app, login):
     assert "Opkaldet er registreret." in r.text and "Afsluttede" in r.text
     figures = client.get("/indkald/tal")
     assert "Ressourceforløbsborgere med en samtale" in figures.text
+    assert figures.text.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2  # both charts
     with app.app_context(), db.fresh_session() as s:
         assert s.scalar(select(func.count(HeldConversation.id))) == 1
         assert s.scalar(select(func.count(PhoneCall.id))) == 2

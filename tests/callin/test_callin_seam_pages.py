@@ -1,5 +1,6 @@
 """The call-in pages over the seam: a missing object is a 404, a refusal's code reads in
-Danish and English, and the plan's weekend/holiday note comes from the service."""
+Danish and English, and the plan's weekend/holiday/closed-day/notice refusal comes from the
+service with its reason."""
 
 from __future__ import annotations
 
@@ -8,42 +9,56 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from booking.db import db
-from booking.models import AuditEntry, GroupSession, Invitation, Role
+from booking.models import AuditEntry, ClosedDay, GroupSession, Invitation, Role
 from booking.services.calendar_days import closed_days, is_working_day
 from booking.services.clock import today_local
 from tests import factories
+from tests.callin.helpers import letter_day, session_today
 from tests.callin.test_callin_pages import _plan_data, _world
 
-WEEKEND_DA = "Bemærk: dagen er en weekend- eller helligdag."
-WEEKEND_EN = "Note: the day is a weekend day or a public holiday."
 
-
-def _next_day(working: bool) -> date:
-    day = today_local()
+def _next_day(working: bool, start: date | None = None) -> date:
+    day = start or today_local()
     closed = closed_days([day.year, day.year + 1])
     while is_working_day(day, closed) != working:
         day += timedelta(days=1)
     return day
 
 
-def test_plan_notes_a_weekend_or_holiday_in_danish_and_english(app, login):
+def _next_holiday() -> tuple[date, str]:
+    today = today_local()
+    named = closed_days([today.year, today.year + 1])
+    day = min(d for d in named if d > today and d.weekday() < 5)
+    return day, named[day]
+
+
+def test_plan_refuses_weekends_holidays_closed_days_and_short_notice_with_the_reason(app, login):
     _unit, pool = _world(app)
-    client = login(app, "indk")
-    closed_day = _next_day(working=False).isoformat()
-    r = client.post("/indkald/ny", data=_plan_data(today_local(), pool, day=closed_day))
-    assert r.status_code == 302
-    page = client.get(r.location)
-    assert WEEKEND_DA in page.text and "Det fælles indkald er planlagt." in page.text
-    client.get("/sprog/en")
-    r = client.post("/indkald/ny", data=_plan_data(today_local(), pool, day=closed_day))
-    assert WEEKEND_EN in client.get(r.location).text
-    client.get("/sprog/da")
-    working_day = _next_day(working=True).isoformat()
-    r = client.post("/indkald/ny", data=_plan_data(today_local(), pool, day=working_day))
-    page = client.get(r.location)
-    assert "Det fælles indkald er planlagt." in page.text and WEEKEND_DA not in page.text
+    today = today_local()
+    holiday, name = _next_holiday()
+    closed = _next_day(working=True, start=letter_day(today) + timedelta(days=7))
     with app.app_context(), db.fresh_session() as s:
-        assert s.scalar(select(func.count(GroupSession.id))) == 3
+        s.add(ClosedDay(day=closed, reason="Personaledag"))
+        s.commit()
+    client = login(app, "indk")
+    weekend = _next_day(working=False)
+    while weekend.weekday() < 5:  # a Saturday or Sunday, not a weekday holiday
+        weekend = _next_day(working=False, start=weekend + timedelta(days=1))
+    too_soon = _next_day(working=True, start=today + timedelta(days=1))
+    cases = [
+        (weekend, "er en weekenddag. Fælles indkald holdes på hverdage."),
+        (holiday, f"er en helligdag ({name})."),
+        (closed, "Jobcentret holder lukket"),
+        (too_soon, "Brevene skal give mindst 3 arbejdsdages varsel: et brev sendt i dag kan"),
+    ]
+    for day, text in cases:
+        page = client.post("/indkald/ny", data=_plan_data(today, pool, day=day.isoformat()))
+        assert page.status_code == 422 and text in page.text, (day, text)
+        assert 'aria-invalid="true"' in page.text
+    r = client.post("/indkald/ny", data=_plan_data(today, pool))
+    assert r.status_code == 302 and "Det fælles indkald er planlagt." in client.get(r.location).text
+    with app.app_context(), db.fresh_session() as s:
+        assert s.scalar(select(func.count(GroupSession.id))) == 1
 
 
 def test_missing_session_invitation_or_caseworker(app, login):
@@ -79,9 +94,7 @@ def test_missing_session_invitation_or_caseworker(app, login):
 def test_desk_refusals_read_in_danish_and_english(app, login):
     _unit, pool = _world(app)
     client = login(app, "indk")
-    r = client.post("/indkald/ny", data=_plan_data(today_local(), pool))
-    session_id = int(r.location.rstrip("/").split("/")[-1])
-    client.post(f"/indkald/{session_id}/indkald", data={"count": "2"})
+    session_id, _ids = session_today(app, pool, count=2)
     cases = [
         (f"/indkald/{session_id}/skranke/99999/moedt", {}, "Indkaldelsen findes ikke."),
         (

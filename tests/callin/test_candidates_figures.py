@@ -12,7 +12,7 @@ from booking.services.callin.figures import resource_indicator, session_figures
 from booking.services.callin.sessions import SessionPlan, capacity, plan_session, preview
 from booking.services.obligations import refresh_citizen
 from tests import factories
-from tests.callin.helpers import DAY, SETTINGS, at, build
+from tests.callin.helpers import DAY, LETTERS_SENT, RULES, SETTINGS, at, build
 
 
 def test_candidates_resource_programme_first_then_deadline_then_lowest_probability(app):
@@ -103,7 +103,9 @@ def test_plan_session_stores_the_pool(app):
                 None,
                 SETTINGS.overflow_risk,
             ),
+            SETTINGS,
             staff_id=None,
-            today=DAY,
+            today=LETTERS_SENT,
+            **RULES,
         ).group_session
         assert capacity(gs) == 3 * 3 and len(gs.pool) == 3

@@ -108,7 +108,7 @@ def test_desk_refuses_double_check_in_early_check_in_and_closes_with_no_shows(li
     with lite_app.app_context(), db.fresh_session() as s:
         with pytest.raises(CallinError) as err:
             check_in(s, a, SETTINGS, now=at(9, 0, day=date(2027, 2, 28)), staff_id=None)
-        assert err.value.code == "too_early"
+        assert err.value.code == "checkin_not_open"
         s.rollback()
         check_in(s, a, SETTINGS, now=at(9, 5), staff_id=None)
         s.commit()

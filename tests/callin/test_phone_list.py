@@ -21,7 +21,7 @@ from booking.services.callin import CallinError
 from booking.services.callin.desk import check_in, close_window
 from booking.services.callin.phone_list import phone_list, record_call, reinvite_not_reached
 from booking.services.callin.sessions import SessionPlan, plan_session
-from tests.callin.helpers import LETTERHEAD, SETTINGS, at, build
+from tests.callin.helpers import LETTERHEAD, RULES, SETTINGS, at, build
 
 
 def _plan(s, w, day: date):
@@ -37,8 +37,10 @@ def _plan(s, w, day: date):
             w.unit_id,
             SETTINGS.overflow_risk,
         ),
+        SETTINGS,
         staff_id=w.staff_id,
         today=date(2027, 3, 1),
+        **RULES,
     ).group_session
     return gs
 
@@ -51,7 +53,7 @@ def test_no_show_to_phone_list_to_new_invitation(app):
         s.commit()
         close_window(s, w.session_id, SETTINGS, now=at(12, 5), staff_id=w.staff_id)
         s.commit()
-        lines = phone_list(s)
+        lines = phone_list(s, SETTINGS, date(2027, 3, 1))
         assert [ln.invitation.id for ln in lines] == [b, c]
         assert all(ln.pending and ln.deadline is not None for ln in lines)
         deadline_b = lines[0].deadline
@@ -60,19 +62,23 @@ def test_no_show_to_phone_list_to_new_invitation(app):
             s,
             b,
             CallOutcome.not_reached,
+            SETTINGS,
             staff_id=w.staff_id,
             now=at(13),
             **LETTERHEAD,
+            **RULES,
         )
         s.commit()
         assert result.reinvitation is None and result.no_session
-        assert phone_list(s)[0].pending
+        assert phone_list(s, SETTINGS, date(2027, 3, 1))[0].pending
         # a session after the deadline does not help; one before it does
         assert deadline_b == date(2027, 3, 18)
         _plan(s, w, date(2027, 3, 22))
         later = _plan(s, w, date(2027, 3, 8))
         assert later.starts_at.date() <= deadline_b
-        made = reinvite_not_reached(s, staff_id=w.staff_id, now=at(13, 5), **LETTERHEAD)
+        made = reinvite_not_reached(
+            s, SETTINGS, staff_id=w.staff_id, now=at(13, 5), **LETTERHEAD, **RULES
+        )
         s.commit()
         assert [i.citizen_id for i in made] == [s.get(Invitation, b).citizen_id]
         assert made[0].session_id == later.id
@@ -86,9 +92,11 @@ def test_no_show_to_phone_list_to_new_invitation(app):
                 s,
                 c,
                 CallOutcome.new_time,
+                SETTINGS,
                 staff_id=w.staff_id,
                 now=at(13),
                 **LETTERHEAD,
+                **RULES,
             )
         assert err.value.code == "session_required"
         s.rollback()
@@ -96,15 +104,17 @@ def test_no_show_to_phone_list_to_new_invitation(app):
             s,
             c,
             CallOutcome.new_time,
+            SETTINGS,
             staff_id=w.staff_id,
             now=at(13),
             note="Kommer mandag",
             target_session_id=later.id,
             **LETTERHEAD,
+            **RULES,
         )
         s.commit()
         assert result.reinvitation.session_id == later.id
-        lines = {ln.invitation.id: ln for ln in phone_list(s)}
+        lines = {ln.invitation.id: ln for ln in phone_list(s, SETTINGS, date(2027, 3, 1))}
         assert not lines[b].pending and not lines[c].pending
         assert lines[c].calls[-1].note == "Kommer mandag"
         # the no-shows' probabilities fell and the new invitation carries the new value
@@ -123,9 +133,11 @@ def test_recording_a_call_on_someone_who_came_is_refused(app):
                 s,
                 w.invitation_ids[0],
                 CallOutcome.reached,
+                SETTINGS,
                 staff_id=w.staff_id,
                 now=at(13),
                 **LETTERHEAD,
+                **RULES,
             )
         assert err.value.code == "not_no_show"
         assert s.scalar(select(AuditEntry.id).where(AuditEntry.action == "phone")) is None

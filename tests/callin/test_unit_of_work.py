@@ -32,7 +32,7 @@ from booking.services.callin.pages import desk_page, session_page
 from booking.services.callin.phone_list import record_call, reinvite_not_reached
 from booking.services.callin.sessions import SessionPlan, invite, plan_session
 from booking.services.errors import NotFound
-from tests.callin.helpers import DAY, LETTERHEAD, SETTINGS, at, build
+from tests.callin.helpers import DAY, INVITE, LETTERHEAD, LETTERS_SENT, RULES, SETTINGS, at, build
 
 
 @contextmanager
@@ -44,6 +44,14 @@ def second(app) -> Iterator[Session]:
 
 def _audits(other: Session, action: str) -> int:
     return other.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == action))
+
+
+def _seen(other: Session, action: str) -> int:
+    """The citizens one list page audited: one entry per view (issue 14), the ids in its
+    detail."""
+    entries = other.scalars(select(AuditEntry).where(AuditEntry.action == action)).all()
+    assert len(entries) == 1
+    return len(entries[0].detail["citizen_ids"])
 
 
 def _state(other: Session, invitation_id: int) -> InvitationState:
@@ -66,27 +74,29 @@ def _plan(w, day: date = DAY, start: time = time(13)) -> SessionPlan:
 def test_plan_session_and_invite_commit_by_themselves(db_app):
     w = build(db_app, caseworkers=1, citizens=3, invite_all=False)
     with db_app.app_context(), db.fresh_session() as s:
-        planned = plan_session(s, _plan(w), staff_id=w.staff_id, today=DAY)
-        assert not planned.closed_day
+        planned = plan_session(
+            s, _plan(w), SETTINGS, staff_id=w.staff_id, today=LETTERS_SENT, **RULES
+        )
         with second(db_app) as other:
             stored = other.get(GroupSession, planned.group_session.id)
             assert stored is not None and len(stored.pool) == 1
             assert _audits(other, "callin_session_planned") == 2
-        made = invite(s, w.session_id, 2, SETTINGS, staff_id=w.staff_id, **LETTERHEAD)
+        made = invite(s, w.session_id, 2, SETTINGS, staff_id=w.staff_id, **INVITE)
         with second(db_app) as other:
             assert [_state(other, i.id) for i in made] == [InvitationState.invited] * 2
             assert other.scalar(select(func.count(OutboxMessage.id))) == 2
             assert _audits(other, "callin_invited") == 2
 
 
-def test_plan_session_flags_a_weekend_day(db_app):
+def test_plan_session_refuses_a_weekend_day_and_stores_nothing(db_app):
     w = build(db_app, caseworkers=1, citizens=1, invite_all=False)
     saturday = date(2027, 3, 6)
     with db_app.app_context(), db.fresh_session() as s:
-        planned = plan_session(s, _plan(w, saturday), staff_id=w.staff_id, today=DAY)
-        assert planned.closed_day
+        with pytest.raises(CallinError) as err:
+            plan_session(s, _plan(w, saturday), SETTINGS, staff_id=w.staff_id, today=DAY, **RULES)
+        assert err.value.code == "day_weekend" and err.value.params["day"] == saturday
     with second(db_app) as other:
-        assert other.get(GroupSession, planned.group_session.id) is not None
+        assert other.scalar(select(func.count(GroupSession.id))) == 1  # build()'s own
 
 
 def test_desk_services_commit_by_themselves(db_app):
@@ -125,17 +135,26 @@ def test_phone_services_commit_by_themselves(db_app):
             s,
             b,
             CallOutcome.not_reached,
+            SETTINGS,
             staff_id=w.staff_id,
             now=at(13),
             **LETTERHEAD,
+            **RULES,
         )
         assert result.no_session
         with second(db_app) as other:
             assert other.scalar(select(func.count(PhoneCall.id))) == 1
         later = plan_session(
-            s, _plan(w, date(2027, 3, 8), time(9)), staff_id=w.staff_id, today=DAY
+            s,
+            _plan(w, date(2027, 3, 8), time(9)),
+            SETTINGS,
+            staff_id=w.staff_id,
+            today=DAY,
+            **RULES,
         ).group_session
-        made = reinvite_not_reached(s, staff_id=w.staff_id, now=at(13, 5), **LETTERHEAD)
+        made = reinvite_not_reached(
+            s, SETTINGS, staff_id=w.staff_id, now=at(13, 5), **LETTERHEAD, **RULES
+        )
         assert [i.session_id for i in made] == [later.id]
         with second(db_app) as other:
             again = other.scalars(select(Invitation).where(Invitation.session_id == later.id))
@@ -150,28 +169,37 @@ def test_phone_services_commit_by_themselves(db_app):
 def test_pages_commit_their_audit_rows_by_themselves(db_app):
     w = build(db_app, caseworkers=1, citizens=3)
     with db_app.app_context(), db.fresh_session() as s:
-        page = session_page(s, w.session_id, SETTINGS, staff_id=w.staff_id, count=None, now=at(8))
+        page = session_page(
+            s,
+            w.session_id,
+            SETTINGS,
+            staff_id=w.staff_id,
+            count=None,
+            now=at(8),
+            today=DAY,
+            **RULES,
+        )
         assert len(page.invitations) == 3 and page.capacity == 6
         with second(db_app) as other:
-            assert _audits(other, "callin_session_view") == 3
-        page = desk_page(s, w.session_id, staff_id=w.staff_id, name_filter="", now=at(8))
+            assert _seen(other, "callin_session_view") == 3
+        page = desk_page(s, w.session_id, SETTINGS, staff_id=w.staff_id, name_filter="", now=at(8))
         assert len(page.board.invited) == 3 and not page.window_over
         with second(db_app) as other:
-            assert _audits(other, "callin_desk_view") == 3
+            assert _seen(other, "callin_desk_view") == 3
         check_in(s, w.invitation_ids[0], SETTINGS, now=at(9, 5), staff_id=w.staff_id)
         queue = queue_page(s, w.caseworker_ids[0], staff_id=w.staff_id, today=DAY)
         assert [v.current.id for v in queue.views] == [w.invitation_ids[0]]
         with second(db_app) as other:
-            assert _audits(other, "callin_queue_view") == 1
+            assert _seen(other, "callin_queue_view") == 1
         close_window(s, w.session_id, SETTINGS, now=at(12, 5), staff_id=w.staff_id)
-        phones = phone_page(s, staff_id=w.staff_id, now=at(12, 10))
+        phones = phone_page(s, SETTINGS, staff_id=w.staff_id, now=at(12, 10), **RULES)
         assert len(phones.lines) == 2 and phones.targets == []
         with second(db_app) as other:
-            assert _audits(other, "callin_phone_list_view") == 2
+            assert _seen(other, "callin_phone_list_view") == 2
         central = central_page(s, date(2027, 9, 1), local_days=8, staff_id=w.staff_id)
         assert central.items
         with second(db_app) as other:
-            assert _audits(other, "callin_central_list_view") == len(
+            assert _seen(other, "callin_central_list_view") == len(
                 {item.obligation.citizen_id for item in central.items}
             )
 
@@ -201,17 +229,31 @@ def test_a_refusal_changes_nothing_and_releases_the_database(db_app):
             lambda s: plan_session(
                 s,
                 SessionPlan(DAY, time(9), time(10), "Lokale", 30, (), None, 0.1),
+                SETTINGS,
                 staff_id=w.staff_id,
-                today=DAY,
+                today=LETTERS_SENT,
+                **RULES,
             ),
         ),
         (
             "count_range",
-            lambda s: invite(s, w.session_id, 99, SETTINGS, staff_id=w.staff_id, **LETTERHEAD),
+            lambda s: invite(s, w.session_id, 99, SETTINGS, staff_id=w.staff_id, **INVITE),
         ),
         (
-            "too_early",
-            lambda s: check_in(s, a, SETTINGS, now=at(9, day=date(2027, 2, 26)), staff_id=None),
+            "checkin_not_open",
+            lambda s: check_in(s, a, SETTINGS, now=at(8, 29), staff_id=None),
+        ),
+        (
+            "notice",
+            lambda s: invite(
+                s, w.session_id, 1, SETTINGS, staff_id=w.staff_id, **{**INVITE, "today": DAY}
+            ),
+        ),
+        (
+            "day_holiday",
+            lambda s: plan_session(
+                s, _plan(w, date(2027, 3, 25)), SETTINGS, staff_id=None, today=DAY, **RULES
+            ),
         ),
         (
             "no_invitation",
@@ -235,9 +277,11 @@ def test_a_refusal_changes_nothing_and_releases_the_database(db_app):
                 s,
                 a,
                 CallOutcome.reached,
+                SETTINGS,
                 staff_id=w.staff_id,
                 now=at(13),
                 **LETTERHEAD,
+                **RULES,
             ),
         ),
     ]
@@ -264,10 +308,12 @@ def test_a_refusal_changes_nothing_and_releases_the_database(db_app):
 def test_missing_objects_are_not_found(db_app):
     w = build(db_app, caseworkers=1, citizens=1)
     calls = [
-        lambda s: session_page(s, 999, SETTINGS, staff_id=None, count=None, now=at(8)),
-        lambda s: desk_page(s, 999, staff_id=None, name_filter="", now=at(8)),
+        lambda s: session_page(
+            s, 999, SETTINGS, staff_id=None, count=None, now=at(8), today=DAY, **RULES
+        ),
+        lambda s: desk_page(s, 999, SETTINGS, staff_id=None, name_filter="", now=at(8)),
         lambda s: queue_page(s, 999, staff_id=None, today=DAY),
-        lambda s: invite(s, 999, 1, SETTINGS, staff_id=None, **LETTERHEAD),
+        lambda s: invite(s, 999, 1, SETTINGS, staff_id=None, **INVITE),
         lambda s: close_window(s, 999, SETTINGS, now=at(12), staff_id=None),
         lambda s: check_in(
             s, w.invitation_ids[0], SETTINGS, now=at(9), staff_id=None, session_id=999

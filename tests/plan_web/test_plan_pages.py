@@ -121,11 +121,11 @@ def test_start_runs_the_plan_and_shows_figures_and_proposals(app, staff, login):
     assert body.count('name="valgt"') == 4
     for label in ("Godkend alle", "Godkend for enheden", "Godkend de valgte"):
         assert label in body
-    assert "Planlægningen kører" not in body and "plan.js" not in body
+    assert "Planlægningen kører" not in body and "progress.js" not in body
     with fresh(app) as s:
-        seen = s.scalars(select(AuditEntry.citizen_id).where(
-            AuditEntry.action == "plan_run_view")).all()
-    assert sorted(seen) == sorted(c.id for c in staff.world.citizens)
+        entry = s.scalars(select(AuditEntry).where(
+            AuditEntry.action == "plan_run_view")).one()  # one entry for the list (issue 14)
+    assert sorted(entry.detail["citizen_ids"]) == sorted(c.id for c in staff.world.citizens)
     assert client.get(f"{BASE}/koersel/{run_id}").status_code == 200
 
 

@@ -163,7 +163,8 @@ def test_progress_json_and_the_running_page(app, staff, login, monkeypatch):
     body = text(page_of(client, [run_id]))
     assert "Planlægningen kører" in body and "data-progress-url" in body
     assert f"{BASE}/koersel/{run_id}.json" in body
-    assert re.search(r'<script src="/static/plan\.js" defer></script>', body)
+    assert re.search(r'<script src="/static/progress\.js" defer></script>', body)
+    assert "<progress data-progress" in body
     assert "<script>" not in body and "http-equiv" not in body  # no inline script, no refresh
     assert "<noscript>" in body and ">Opdatér</a>" in body
     with app.app_context(), db.fresh_session() as s:
@@ -202,6 +203,14 @@ def test_the_start_page_lists_the_latest_runs(app, staff, login):
     [run_id] = start(client, staff.world.unit.id)
     body = text(client.get(f"{BASE}/"))
     assert f"Plan nr. {run_id}" in body and "Klar til godkendelse" in body
+
+
+def test_the_start_page_links_to_a_running_plan(app, staff, login, monkeypatch):
+    no_scheduler(monkeypatch)
+    client = login(app, "planner")
+    [run_id] = start(client, staff.world.unit.id)
+    page = client.get(f"{BASE}/").text
+    assert f'href="{BASE}/koersel/{run_id}">Følg planlægningen af' in page
 
 
 def test_a_failed_run_says_so(app, staff, login, monkeypatch):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from babel.dates import format_date
 
 from booking.db import db
 from booking.models import RehabCase, RehabMeeting, Role
@@ -227,14 +228,20 @@ def test_the_plan_note_on_the_home_page_in_danish_and_english(planner_app, login
     world = planner_app.config["WORLD"]
     client = login(planner_app, USERNAME)
     page = client.get("/planlaegning/").text
-    day = f"{world.full_date:%d-%m-%Y}"
+    day = format_date(world.full_date, "d. MMM y", locale="da")
     assert f"Ingen plads til tiden: første mulige møde er {day}, 2 dage efter fristen." in page
+    assert "Tilføj et møde før fristen" in page  # the action that fixes it, as a link
     assert "(0 ledige)" in page  # the move list shows the free places per meeting
+    # "Flyt" never offers the meeting three days ahead: its material was due 11 days ago
+    assert f'<option value="{world.soon}"' not in page
     needs_translation(
         "Ingen plads til tiden: første mulige møde er %(meeting)s, %(days)s dage efter fristen."
     )
     client.get("/sprog/en")
     page = client.get("/planlaegning/").text
+    day = format_date(world.full_date, "d MMM y", locale="en")
     assert (
         f"No place in time: the first possible meeting is {day}, 2 days after the deadline." in page
     )
+    needs_translation("%(date)s (%(free)s ledige)")
+    assert "(0 free)" in page and "ledige" not in page

@@ -116,7 +116,8 @@ def test_two_scenarios_compared_and_exported(planner, planner_app):
         assert all(sc.result for sc in s.scalars(select(RehabScenario)))
     query = "&".join(f"id={i}" for i in ids)
     page = planner.get(f"/planlaegning/scenarier/sammenlign?{query}")
-    assert page.status_code == 200 and page.text.count("<polyline") == 2
+    # a line per scenario and per target (80 % and 90 %, named in the legend)
+    assert page.status_code == 200 and page.text.count("<polyline") == 2 + 2
     assert "Antagelser" in page.text and 'role="img"' in page.text
     book = load_workbook(
         io.BytesIO(planner.get(f"/planlaegning/scenarier/sammenligning.xlsx?{query}").data)

@@ -80,9 +80,10 @@ def test_a_whatif_runs_and_compares(whatif_app, login):
     assert page.status_code == 200
     assert "<svg" in page.text and "To ekstra i Nord" in page.text
     assert "Til tiden pr. enhed" in page.text and "Til tiden pr. målgruppe" in page.text
-    assert f"{100 * solver['all']['mean']:.1f} %" in page.text
-    for line in ("75 %", "80 %", "90 %"):
-        assert line in page.text
+    share = f"{100 * solver['all']['mean']:.1f}".replace(".", ",")
+    assert f"{share}\xa0%" in page.text  # Danish: a decimal comma and a no-break space
+    for line in ("75\xa0%", "80\xa0%", "90\xa0%"):
+        assert f"Mål {line}" in page.text  # the targets, named in the chart's legend
     printable = client.get(f"{BASE}/sammenlign?id={run.id}&udskrift=1")
     assert printable.status_code == 200 and "<svg" in printable.text
 
@@ -145,7 +146,7 @@ def test_a_queued_whatif_shows_live_progress(whatif_app, login):
     page = client.get(f"{BASE}/sammenlign?id={run.id}")
     assert page.status_code == 200
     assert f'data-progress-url="{BASE}/{run.id}.json"' in page.text
-    assert "plan.js" in page.text and "<script>" not in page.text  # no inline script (CSP)
+    assert "progress.js" in page.text and "<script>" not in page.text  # no inline script (CSP)
     assert client.get(f"{BASE}/{run.id}.json").get_json() == {
         "state": "queued",
         "seeds_done": 0,

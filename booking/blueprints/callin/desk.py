@@ -1,8 +1,14 @@
-"""The check-in desk on the day: mark arrivals, hand them to the pool, close the window."""
+"""The check-in desk on the day: mark arrivals (and undo one made by mistake), hand them to
+the pool, close the window.
+
+The board refreshes by itself (static/live.js): the page polls ``desk_status``, a fingerprint
+of the board without any citizen in it, and fetches the board (``desk_board``, a page about
+citizens, counted and audited) only when the fingerprint changed.
+"""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +16,8 @@ from flask_login import current_user
 from ...db import db
 from ...extensions import settings
 from ...services.callin import CallinError
-from ...services.callin.desk import check_in, close_window, finish
+from ...services.callin.board import board_version
+from ...services.callin.desk import check_in, close_window, finish, undo_check_in
 from ...services.callin.pages import desk_page
 from ...services.clock import now_utc
 from ...services.errors import NotFound
@@ -25,24 +32,92 @@ def _back(session_id: int) -> ResponseReturnValue:
     return redirect(url_for("callin.desk", session_id=session_id, q=q or None))
 
 
-@bp.route("/<int:session_id>/skranke")
-def desk(session_id: int) -> ResponseReturnValue:
+LIVE_POLL_MS = 5000  # how often the open desk asks whether its board changed
+
+
+def _desk(session_id: int, template: str) -> ResponseReturnValue:
     q = request.args.get("q", "")[:60]
     now = now_utc()
     try:
         page = desk_page(
-            db.session, session_id, staff_id=current_user.staff_id, name_filter=q, now=now
+            db.session,
+            session_id,
+            callin_settings(),
+            staff_id=current_user.staff_id,
+            name_filter=q,
+            now=now,
         )
     except NotFound:
         abort(404)
-    return render_template(
-        "callin/desk.html",
-        gs=page.group_session,
-        b=page.board,
-        q=q,
-        figures=page.figures,
-        window_over=page.window_over,
+    response = make_response(
+        render_template(
+            template,
+            gs=page.group_session,
+            b=page.board,
+            q=q,
+            figures=page.figures,
+            window_over=page.window_over,
+            checkin_open=page.checkin_open,
+            checkin_opens=page.checkin_opens,
+            version=page.version,
+            poll_ms=LIVE_POLL_MS,
+        )
     )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Live-Version"] = page.version
+    return response
+
+
+@bp.route("/<int:session_id>/skranke")
+def desk(session_id: int) -> ResponseReturnValue:
+    return _desk(session_id, "callin/desk.html")
+
+
+@bp.route("/<int:session_id>/skranke/tavle")
+def desk_board(session_id: int) -> ResponseReturnValue:
+    """The board alone, for the desk page to swap in when it changed."""
+    return _desk(session_id, "callin/_desk_board.html")
+
+
+@bp.route("/<int:session_id>/skranke/status")
+def desk_status(session_id: int) -> ResponseReturnValue:
+    """The board's fingerprint (no citizen in it), polled by the open desk."""
+    version = board_version(db.session, session_id, callin_settings(), now=now_utc())
+    if version is None:
+        abort(404)
+    response = jsonify({"version": version})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<int:session_id>/skranke/<int:invitation_id>/fortryd", methods=["POST"])
+def undo_arrival(session_id: int, invitation_id: int) -> ResponseReturnValue:
+    try:
+        result = undo_check_in(
+            db.session,
+            invitation_id,
+            callin_settings(),
+            now=now_utc(),
+            staff_id=current_user.staff_id,
+            session_id=session_id,
+        )
+    except NotFound:
+        abort(404)
+    except CallinError as err:
+        flash(message(err), "error")
+        return _back(session_id)
+    text = _(
+        "Fremmødet for %(name)s er fortrudt. Borgeren står igen som ikke mødt.",
+        name=result.invitation.citizen.name,
+    )
+    if result.handed_over is not None:
+        text += " " + _(
+            "Send %(name)s til %(cw)s.",
+            name=result.handed_over.invitation.citizen.name,
+            cw=result.handed_over.caseworker.name,
+        )
+    flash(text, "success")
+    return _back(session_id)
 
 
 @bp.route("/<int:session_id>/skranke/<int:invitation_id>/moedt", methods=["POST"])

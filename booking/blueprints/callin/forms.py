@@ -86,7 +86,10 @@ class CallForm(FlaskForm):
         choices=OUTCOME_CHOICES,
         validators=[InputRequired(_l("Vælg resultatet af opkaldet."))],
     )
-    target = SelectField(_l("Aftalt fælles indkald"), coerce=int, validators=[Optional()])
+    # the choices are the page's; the service checks the session chosen (open, with notice)
+    target = SelectField(
+        _l("Aftalt fælles indkald"), coerce=int, validators=[Optional()], validate_choice=False
+    )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 

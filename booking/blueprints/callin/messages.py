@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import lazy_gettext as _l
 
+from ...extensions import select_locale
 from ...services.callin import CallinError
+from ...services.clock import zone
 from ...services.errors import ServiceError
 from ..messages import translate
 from ..plan.messages import prepared
@@ -30,11 +37,52 @@ MESSAGES = {
     "not_no_show": _l("Borgeren er ikke registreret som udeblevet."),
     "session_required": _l("Vælg det fælles indkald, I har aftalt."),
     "already_invited": _l("%(name)s er allerede indkaldt til det valgte indkald."),
+    # the calendar (services.callin.calendar)
+    "day_weekend": _l("%(day)s er en weekenddag. Fælles indkald holdes på hverdage."),
+    "day_holiday": _l("%(day)s er en helligdag (%(name)s). Vælg en anden dag."),
+    "day_closed": _l("Jobcentret holder lukket %(day)s (%(reason)s). Vælg en anden dag."),
+    "notice": _l(
+        "Brevene skal give mindst %(days_text)s varsel: et brev sendt i dag kan tidligst "
+        "indkalde til %(first)s."
+    ),
+    # the desk (services.callin.desk)
+    "checkin_not_open": _l(
+        "Fremmøde kan registreres fra %(opens_day)s kl. %(opens_time)s (%(minutes)s minutter "
+        "før tidsrummet)."
+    ),
+    "undo_served": _l("Samtalen med %(name)s er afsluttet, så fremmødet kan ikke fortrydes."),
+    "undo_not_arrived": _l("%(name)s er ikke registreret som mødt."),
+    "undo_expired": _l(
+        "%(name)s blev registreret som mødt kl. %(arrived_time)s. Et fremmøde kan kun "
+        "fortrydes i %(minutes)s minutter; derefter står det ved magt."
+    ),
 }
 
 
+def working_days_text(n: int) -> str:
+    return ngettext("%(num)s arbejdsdags", "%(num)s arbejdsdages", n)
+
+
+def day_words(value: date | datetime) -> str:
+    """A day as "lørdag 5. december 2026" (Danish) or "Saturday 5 December 2026"."""
+    return format_date(value, "EEEE d MMMM y" if select_locale() == "en" else "EEEE d. MMMM y")
+
+
+def _shown(params: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(params)
+    for key, value in params.items():
+        if isinstance(value, datetime):
+            out[f"{key}_day"] = day_words(value.astimezone(zone()).date())
+            out[f"{key}_time"] = format_datetime(value, "HH:mm")
+        elif isinstance(value, date):
+            out[key] = day_words(value)
+    if "days" in params:
+        out["days_text"] = working_days_text(int(params["days"]))
+    return out
+
+
 def message(err: CallinError) -> str:
-    return translate(err, MESSAGES)
+    return translate(ServiceError(err.code, **_shown(err.params)), MESSAGES)
 
 
 # central booking (services.central_booking, ReservationError) and "Planlæg de valgte"

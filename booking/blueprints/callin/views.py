@@ -15,13 +15,17 @@ from ...services.callin.sessions import SessionPlan, invite, plan_session
 from ...services.clock import now_utc, today_local
 from ...services.errors import NotFound
 from ..bounds import database_id
-from . import bp
+from . import bp, charts
 from .forms import InviteForm, PlanForm
-from .messages import message
+from .messages import message, working_days_text
 
 # which form field a refusal from plan_session belongs to
 FIELD_OF = {
     "day_past": "day",
+    "day_weekend": "day",
+    "day_holiday": "day",
+    "day_closed": "day",
+    "notice": "day",
     "minutes_range": "minutes",
     "location_missing": "location",
     "risk_range": "risk",
@@ -32,6 +36,11 @@ FIELD_OF = {
 
 def callin_settings() -> CallinSettings:
     return settings().callin
+
+
+def optional_closed() -> tuple[str, ...]:
+    """The ``[calendar] optional_closed`` days (closed besides the public holidays)."""
+    return tuple(settings().calendar.optional_closed)
 
 
 def municipality() -> str:
@@ -75,14 +84,17 @@ def plan() -> ResponseReturnValue:
             )
             try:
                 planned = plan_session(
-                    db.session, plan, staff_id=current_user.staff_id, today=today_local()
+                    db.session,
+                    plan,
+                    callin_settings(),
+                    staff_id=current_user.staff_id,
+                    today=today_local(),
+                    optional_closed=optional_closed(),
                 )
             except CallinError as err:
                 field = getattr(form, FIELD_OF.get(err.code, "end"))
                 field.errors = [*field.errors, message(err)]
             else:
-                if planned.closed_day:
-                    flash(_("Bemærk: dagen er en weekend- eller helligdag."), "info")
                 flash(_("Det fælles indkald er planlagt. Vælg nu, hvem der indkaldes."), "success")
                 return redirect(
                     url_for("callin.session_page", session_id=planned.group_session.id)
@@ -101,6 +113,8 @@ def session_page(session_id: int) -> ResponseReturnValue:
             staff_id=current_user.staff_id,
             count=request.args.get("antal", type=database_id),
             now=now_utc(),
+            today=today_local(),
+            optional_closed=optional_closed(),
         )
     except NotFound:
         abort(404)
@@ -116,6 +130,9 @@ def session_page(session_id: int) -> ResponseReturnValue:
         shown=page.shown,
         invitations=page.invitations,
         form=form,
+        first_letter_day=page.first_letter_day,
+        letters_allowed=page.letters_allowed,
+        notice_text=working_days_text(callin_settings().min_notice_working_days),
     )
 
 
@@ -134,6 +151,8 @@ def invite_post(session_id: int) -> ResponseReturnValue:
             staff_id=current_user.staff_id,
             municipality=municipality(),
             sender=sender(),
+            today=today_local(),
+            optional_closed=optional_closed(),
         )
     except NotFound:
         abort(404)
@@ -147,4 +166,10 @@ def invite_post(session_id: int) -> ResponseReturnValue:
 @bp.route("/tal")
 def figures() -> ResponseReturnValue:
     page = pages.figures_page(db.session, callin_settings(), today=today_local(), now=now_utc())
-    return render_template("callin/figures.html", rows=page.rows, points=page.points)
+    return render_template(
+        "callin/figures.html",
+        rows=page.rows,
+        points=page.points,
+        indicator_chart=charts.indicator_chart(page.points),
+        show_chart=charts.show_rate_chart(page.rows),
+    )

@@ -1,8 +1,13 @@
-"""The caseworker's own queue screen for today's group call-ins: who to talk to, mark done."""
+"""The caseworker's own queue screen for today's group call-ins: who to talk to, mark done.
+
+The screen refreshes by itself (static/live.js): it polls ``queue_status``, a fingerprint of
+the queue without any citizen in it, and fetches the queue (``queue_board``, a page about
+citizens, counted and audited) only when the fingerprint changed.
+"""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,6 +16,7 @@ from ...db import db
 from ...extensions import settings
 from ...models import Role
 from ...services.callin import CallinError
+from ...services.callin.board import queue_version
 from ...services.callin.desk import finish
 from ...services.callin.list_pages import queue_page
 from ...services.clock import now_utc, today_local
@@ -19,6 +25,8 @@ from ...services.law.context import LawConfig
 from ..bounds import database_id
 from ..callin.messages import message
 from . import bp
+
+LIVE_POLL_MS = 5000  # how often the open queue asks whether it changed
 
 
 def _caseworker_id() -> int:
@@ -31,15 +39,51 @@ def _caseworker_id() -> int:
     return caseworker_id
 
 
-@bp.route("/koe")
-def queue() -> ResponseReturnValue:
+def _own_args(caseworker_id: int) -> dict[str, int]:
+    """The query naming whose queue, for a manager looking at a caseworker's."""
+    return {} if current_user.role == Role.caseworker else {"caseworker": caseworker_id}
+
+
+def _queue(template: str) -> ResponseReturnValue:
+    caseworker_id = _caseworker_id()
     try:
         page = queue_page(
-            db.session, _caseworker_id(), staff_id=current_user.staff_id, today=today_local()
+            db.session, caseworker_id, staff_id=current_user.staff_id, today=today_local()
         )
     except NotFound:
         abort(404)
-    return render_template("caseworker/queue.html", caseworker=page.caseworker, views=page.views)
+    response = make_response(
+        render_template(
+            template,
+            caseworker=page.caseworker,
+            views=page.views,
+            version=page.version,
+            poll_ms=LIVE_POLL_MS,
+            own_args=_own_args(caseworker_id),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Live-Version"] = page.version
+    return response
+
+
+@bp.route("/koe")
+def queue() -> ResponseReturnValue:
+    return _queue("caseworker/queue.html")
+
+
+@bp.route("/koe/tavle")
+def queue_board() -> ResponseReturnValue:
+    """The queue alone, for the open page to swap in when it changed."""
+    return _queue("caseworker/_queue_board.html")
+
+
+@bp.route("/koe/status")
+def queue_status() -> ResponseReturnValue:
+    """The queue's fingerprint (no citizen in it), polled by the open page."""
+    response = jsonify({"version": queue_version(db.session, _caseworker_id(), today_local())})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/koe/<int:invitation_id>/faerdig", methods=["POST"])

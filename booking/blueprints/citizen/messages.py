@@ -24,6 +24,7 @@ MESSAGES = {
     # citizen_view.FilterProblem
     "unknown_channel": _l("Vælg en af de viste fremmødeformer."),
     "unknown_week": _l("Vælg en af de viste uger."),
+    "unknown_day": _l("Der er ingen ledige tider den valgte dag. Vælg en af de viste dage."),
 }
 
 

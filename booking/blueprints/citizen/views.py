@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import date
+from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -76,6 +77,20 @@ def _filter_args() -> tuple[str | None, str | None]:
     return request.args.get("kanal"), request.args.get("uge")
 
 
+def _day_arg() -> str | None:
+    """The day whose times are shown (``?dag=`` an ISO date, raw; the service checks it)."""
+    return request.args.get("dag")
+
+
+def _picker_args(page: citizen_view.ChoosePage) -> dict[str, str]:
+    """The filters in force, for the day links and the form's action (a choice that cannot
+    be booked shows the same day and filters again)."""
+    args = {k: v for k in ("kanal", "uge") if (v := request.args.get(k, ""))}
+    if page.day is not None and page.day_given:
+        args["dag"] = page.day.isoformat()
+    return args
+
+
 def _render_choose(
     page: citizen_view.ChoosePage,
     *,
@@ -87,10 +102,19 @@ def _render_choose(
     form = form or ChooseSlotForm()
     form.request_key.data = secrets.token_urlsafe(24)
     booking = page.booking
+    args = _picker_args(page)
     action = (
         url_for("citizen.rebook", booking_id=booking.id)
         if booking
         else url_for("citizen.book", obligation_id=page.obligation.id)
+    )
+    if args:
+        action += "?" + urlencode(args)
+    filter_args = {k: v for k, v in args.items() if k != "dag"}
+    here = (  # the page of free times (GET): the filters' and the day links' address
+        url_for("citizen.rebook", booking_id=booking.id)
+        if booking
+        else url_for("citizen.choose", obligation_id=page.obligation.id)
     )
     return (
         render_template(
@@ -102,7 +126,12 @@ def _render_choose(
             filters=_filters(page),
             filter_errors=[message(p) for p in page.problems],
             form=form,
-            days=page.days,
+            days=page.day_choices,
+            day=page.day,
+            day_given=page.day_given,
+            times=page.times,
+            filter_args=filter_args,
+            here=here,
             more=page.more,
             shown=page.shown,
             action=action,
@@ -120,7 +149,13 @@ def choose(obligation_id: int) -> ResponseReturnValue:
     channel, week = _filter_args()
     try:
         page = citizen_view.open_choose_page(
-            db.session, _citizen_id(), obligation_id, settings(), channel=channel, week=week
+            db.session,
+            _citizen_id(),
+            obligation_id,
+            settings(),
+            channel=channel,
+            week=week,
+            day=_day_arg(),
         )
     except NotFound:
         abort(404)
@@ -135,11 +170,23 @@ def _page_again(obligation_id: int | None, booking_id: int | None) -> citizen_vi
     try:
         if booking_id is not None:
             return citizen_view.rebook_page(
-                db.session, _citizen_id(), booking_id, settings(), channel=channel, week=week
+                db.session,
+                _citizen_id(),
+                booking_id,
+                settings(),
+                channel=channel,
+                week=week,
+                day=_day_arg(),
             )
         assert obligation_id is not None
         return citizen_view.choose_page(
-            db.session, _citizen_id(), obligation_id, settings(), channel=channel, week=week
+            db.session,
+            _citizen_id(),
+            obligation_id,
+            settings(),
+            channel=channel,
+            week=week,
+            day=_day_arg(),
         )
     except NotFound:
         abort(404)

@@ -1,5 +1,7 @@
-"""Management: the weekly timeliness indicator per unit against the targets, the law's shares
-per unit and target group, and what a change of law on a date does to the live cases."""
+"""Management: the weekly timeliness indicator per unit (or caseworker) and for the whole
+municipality against the targets, for a chosen period with the current week, as trend charts and
+a table; the law's shares per unit and target group; and what a change of law on a date does to
+the live cases."""
 
 from __future__ import annotations
 
@@ -18,32 +20,38 @@ from ...services.clock import today_local
 from ...services.law.changes import KINDS, law_diff_page
 from ...services.law.context import LawConfig
 from ...services.law.programmes import LawError
-from ...services.timeliness import Grouping, manager_page
+from ...services.manager_view import manager_view
 from ..bounds import outside_calendar
 from . import bp
+from .chart import legend, trend_chart
+from .params import read_choice
 
 
 @bp.route("/")
 def home() -> ResponseReturnValue:
-    weeks = min(max(request.args.get("uger", default=4, type=int), 1), 26)
-    by: Grouping = "caseworker" if request.args.get("pr") == "sagsbehandler" else "unit"
-    page = manager_page(
+    choice = read_choice(request.args)
+    view = manager_view(
         db.session,
         settings().targets,
         today_local(),
-        weeks=weeks,
-        by=by,
+        weeks=choice.weeks,
+        by=choice.by,
         exemption_warn_share=settings().rules.exemption_warn_share,
     )
+    charts = []
+    for trend in view.trends:
+        name = trend.name or _("Hele kommunen")
+        charts.append((trend, name, trend_chart(view, trend, name)))
     return render_template(
         "manager/home.html",
-        columns=page.columns,
-        total=page.total,
-        targets=page.targets,
-        by=page.by,
-        weeks=page.weeks,
-        groups=page.groups,
-    )
+        view=view,
+        choice=choice,
+        charts=charts,
+        legend=legend(view),
+        targets=view.targets,
+        groups=view.groups,
+        weeks=view.weeks,
+    ), (422 if choice.error else 200)
 
 
 def _day(raw: str | None) -> date | None:

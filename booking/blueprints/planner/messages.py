@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
+from ...extensions import select_locale
 from ...services.errors import FormErrors, ServiceError
 from ...services.rehab.notes import PlanNote
 from ..messages import translate
@@ -78,6 +81,20 @@ FIELD_LABELS = {
     "weeks": _l("Uger i fremskrivningen"),
 }
 
+# the scenario comparison's assumptions (services.rehab.export.ASSUMPTIONS' keys)
+ASSUMPTION_LABELS = {
+    "meetings_per_week": _l("Møder pr. uge"),
+    "places_per_meeting": _l("Pladser pr. møde"),
+    "lead_days": _l("Materiale til regionen, dage før mødet"),
+    "inflow_per_week": _l("Nye sager pr. uge (gennemsnit, Poisson)"),
+    "closed_weeks": _l("Lukkede uger"),
+    "ready_days": _l("Dage fra start til materialet kan sendes"),
+    "deadline_days": _l("Frist for forelæggelse, dage fra start"),
+    "weeks": _l("Uger"),
+    "runs": _l("Simulerede forløb (gennemsnit)"),
+    "seed": _l("Startværdi for tilfældige tal"),
+}
+
 # why the latest plan could not place a case on time (RehabCase.plan_note)
 NOTES = {
     "late": _l(
@@ -92,14 +109,49 @@ NOTES = {
     ),
     "no_capacity": _l(
         "Møderne fra %(first_meeting)s til %(last_meeting)s har %(places)s pladser til "
-        "%(cases)s sager (%(taken)s optaget). Tilføj et møde eller flere pladser."
+        "%(cases)s sager (%(taken)s optaget)."
     ),
-    "legacy": "%(text)s",  # a note stored as text before notes were coded: shown as it is
+    # a capacity note read back from an old English sentence that did not count taken places
+    "no_capacity_untold": _l(
+        "Møderne fra %(first_meeting)s til %(last_meeting)s har %(places)s pladser til "
+        "%(cases)s sager."
+    ),
 }
 
 
+@dataclass(frozen=True)
+class NoteAction:
+    """What fixes a note: a text and where it is done (``schedule``: the meetings page,
+    ``move``: the case's own "Flyt" list, ``replan``: the re-plan button)."""
+
+    text: str
+    target: str
+
+
+# what fixes each note, and where
+ACTIONS = {
+    "late": (_l("Tilføj et møde før fristen %(deadline)s."), "schedule"),
+    "moved_late": (_l("Flyt sagen til et møde før fristen %(deadline)s."), "move"),
+    "unplanned": (_l("Planlæg igen for at få sagen placeret."), "replan"),
+    "no_meeting": (_l("Dan møder fra %(first)s."), "schedule"),
+    "no_meeting_material": (
+        _l("Dan møder, der ligger mindst %(lead_days)s dage efter %(material_from)s."),
+        "schedule",
+    ),
+    "no_capacity": (
+        _l("Tilføj et møde eller flere pladser mellem %(first_meeting)s og %(last_meeting)s."),
+        "schedule",
+    ),
+}
+
+
+def day(value: date) -> str:
+    """A date as the pages show it: "17. nov. 2026" (Danish) or "17 Nov 2026" (English)."""
+    return format_date(value, "d MMM y" if select_locale() == "en" else "d. MMM y")
+
+
 def _shown(value: Any) -> Any:
-    return f"{value:%d-%m-%Y}" if isinstance(value, date) else value
+    return day(value) if isinstance(value, date) else value
 
 
 def _render(code: str, params: dict[str, Any], table: dict[str, Any]) -> str:
@@ -123,8 +175,24 @@ def field_messages(err: FormErrors) -> dict[str, str]:
     }
 
 
+def _known(note: PlanNote) -> PlanNote:
+    """The note as the tables word it: an unknown code (or old free text) is "not planned";
+    a capacity note without the places taken has its own wording."""
+    if note.code == "no_capacity" and "taken" not in note.params:
+        return PlanNote("no_capacity_untold", note.params)
+    return note if note.code in NOTES else PlanNote("unplanned")
+
+
 def note_text(note: PlanNote) -> str:
     """The plan's verdict on a case; a code this table lacks reads as "not planned"."""
-    if note.code not in NOTES:
-        return str(NOTES["unplanned"])
+    note = _known(note)
     return _render(note.code, note.params, NOTES)
+
+
+def note_action(note: PlanNote, deadline: date) -> NoteAction:
+    """What fixes the note on a case with the presentation ``deadline``."""
+    note = _known(note)
+    code = "no_capacity" if note.code == "no_capacity_untold" else note.code
+    text, target = ACTIONS[code]
+    params = {**note.params, "deadline": deadline}
+    return NoteAction(_render(code, params, {code: text}), target)

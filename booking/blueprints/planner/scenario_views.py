@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,14 +10,14 @@ from flask_login import current_user
 from ...db import db
 from ...extensions import settings
 from ...models import RehabScenario
-from ...services.clock import today_local
+from ...services.clock import now_utc, today_local
 from ...services.errors import NotFound
-from ...services.rehab import export, scenarios
+from ...services.rehab import comparison, export, scenarios
 from ...tasks import project_scenario_task
 from ..bounds import database_id
 from . import bp
 from .charts import scenario_chart
-from .messages import field_messages
+from .messages import ASSUMPTION_LABELS, field_messages
 
 # the form's first suggestion (the lead time comes from the settings, the inflow from history)
 SUGGESTED = {
@@ -82,17 +82,31 @@ def _chosen() -> list[RehabScenario]:
 
 @bp.route("/scenarier/sammenlign")
 def scenario_compare() -> ResponseReturnValue:
-    chosen = _chosen()
-    pending = [s for s in chosen if s.result is None]
+    try:
+        page = comparison.comparison_page(
+            db.session, request.args.getlist("id", type=database_id)
+        )
+    except NotFound:
+        abort(404)
     return render_template(
         "planner/compare.html",
-        scenarios=chosen,
-        pending=pending,
-        chart=None if pending else scenario_chart(chosen, settings().targets),
-        assumptions=export.assumption_rows(chosen),
+        page=page,
+        scenarios=page.scenarios,
+        pending=page.pending,
+        chart=None if page.pending else scenario_chart(page.scenarios, settings().targets),
+        assumption_labels=ASSUMPTION_LABELS,
         targets=settings().targets,
         printable=request.args.get("udskrift") == "1",
     )
+
+
+@bp.get("/scenarier/<int:scenario_id>.json")
+def scenario_progress(scenario_id: int) -> ResponseReturnValue:
+    """A scenario's state for the page's poller (static/progress.js)."""
+    try:
+        return jsonify(comparison.scenario_progress(db.session, scenario_id, now_utc()))
+    except NotFound:
+        return jsonify({"error": {"status": 404, "message": _("Scenariet findes ikke.")}}), 404
 
 
 @bp.route("/scenarier/sammenligning.csv")

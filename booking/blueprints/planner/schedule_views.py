@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ...db import db
@@ -29,6 +30,7 @@ def _page(status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:
         closure_form=forms.get("closure_form") or ClosureForm(formdata=None),
         import_form=forms.get("import_form") or ClosureImportForm(formdata=None),
         lead_days=settings().rehab.lead_days,
+        out_of_date=page.out_of_date,
     ), status
 
 
@@ -48,6 +50,7 @@ def add_schedule() -> ResponseReturnValue:
         capacity=form.capacity.data,
         location=form.location.data,
         valid_from=form.valid_from.data,
+        staff_id=current_user.staff_id,
     )
     flash(_("Det faste møde er gemt. Dan møderne for at se dem i planen."), "info")
     return redirect(url_for("planner.schedule"))
@@ -63,6 +66,7 @@ def generate() -> ResponseReturnValue:
         weeks=form.weeks.data,
         today=today_local(),
         optional_closed=settings().calendar.optional_closed,
+        staff_id=current_user.staff_id,
     )
     flash(
         _(
@@ -86,6 +90,7 @@ def add_closure() -> ResponseReturnValue:
         end=form.end_date.data,
         reason=form.reason.data,
         today=today_local(),
+        staff_id=current_user.staff_id,
     )
     flash(
         _("Lukningen er gemt; %(n)s tomme møder i perioden er fjernet.", n=len(result.removed)),
@@ -101,7 +106,10 @@ def import_closure_file() -> ResponseReturnValue:
         return _page(422, import_form=form)
     try:
         result = planning.import_closure_file(
-            db.session, request.files["file"].read(), today=today_local()
+            db.session,
+            request.files["file"].read(),
+            today=today_local(),
+            staff_id=current_user.staff_id,
         )
     except ClosureImportError as err:
         form.file.errors = [message(err)]

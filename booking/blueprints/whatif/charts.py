@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from solver.chart import Series, Target, line_chart
+from solver.chart import Series, line_chart
 
 from ...models import WhatIfRun
 from ...settings import TargetSettings
+from ..planner.charts import target_series
 
 DASHES = (None, "8 4", "2 3", "12 4 2 4", "4 4")
 REFORM_LINE = 0.75  # the 2026 reform's 75 % rule: the third line the issue asks for
@@ -42,7 +43,7 @@ def whatif_chart(runs: Sequence[WhatIfRun], targets: TargetSettings) -> Markup:
             )
         )
     svg = line_chart(
-        series,
+        series + target_series(target_values(targets), weeks),
         x_labels=[_("uge %(n)s", n=i + 1) for i in range(weeks)],
         title=_("Andel samtaler holdt til tiden pr. uge"),
         description=_(
@@ -51,6 +52,5 @@ def whatif_chart(runs: Sequence[WhatIfRun], targets: TargetSettings) -> Markup:
             "under diagrammet."
         ),
         y_min=max(0.0, min(0.7, int(lowest * 10) / 10 - 0.05)),
-        targets=[Target(v, f"{100 * v:.0f} %") for v in target_values(targets)],
     )
     return Markup(svg)  # noqa: S704 - built by line_chart, which escapes every text

@@ -1,10 +1,17 @@
 """What the call-in screens show of a session on its day: the desk's board and the
-caseworker's own queue. Reading only."""
+caseworker's own queue. Reading only.
+
+The screens refresh by themselves: :func:`board_version` and :func:`queue_version` are short
+fingerprints of what the screen shows (no citizen in them), which the page polls; only when a
+fingerprint changes does it fetch the screen's part again (a page about citizens, counted and
+audited as one).
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
@@ -16,7 +23,9 @@ from ...models import (
     Invitation,
     InvitationState,
 )
+from .desk import undo_until
 from .sessions import session_day
+from .settings import CallinSettings
 
 
 @dataclass
@@ -35,10 +44,20 @@ class Board:
     served: list[Invitation] = field(default_factory=list)
     no_show: list[Invitation] = field(default_factory=list)
     pool: list[PoolLine] = field(default_factory=list)
+    # invitation id → until when its check-in can still be undone (only those still open)
+    undo_until: dict[int, datetime] = field(default_factory=dict)
 
 
-def board(session: Session, gs: GroupSession, *, name_filter: str = "") -> Board:
-    """What the desk shows: invitees by state and each pool member's current citizen."""
+def board(
+    session: Session,
+    gs: GroupSession,
+    settings: CallinSettings,
+    *,
+    now: datetime,
+    name_filter: str = "",
+) -> Board:
+    """What the desk shows: invitees by state, each pool member's current citizen and the
+    check-ins that can still be undone at ``now``."""
     result = Board(gs)
     invitations = session.scalars(
         select(Invitation)
@@ -64,6 +83,10 @@ def board(session: Session, gs: GroupSession, *, name_filter: str = "") -> Board
         elif inv.state == InvitationState.no_show:
             result.no_show.append(inv)
     result.invited.sort(key=lambda i: i.citizen.name)
+    for inv in (*result.waiting, *result.in_progress):
+        until = undo_until(inv, settings)
+        if until is not None and now <= until:
+            result.undo_until[inv.id] = until
     for member in sorted(gs.pool, key=lambda m: m.caseworker.name):
         cw = member.caseworker
         result.pool.append(PoolLine(cw, current.get(cw.id), served.get(cw.id, 0)))
@@ -96,3 +119,51 @@ def queue_for(session: Session, caseworker_id: int, day: date) -> list[QueueView
         served = sum(1 for i in mine if i.state == InvitationState.served)
         rows.append(QueueView(gs, current, waiting, served))
     return rows
+
+
+def _fingerprint(parts: object) -> str:
+    return hashlib.blake2s(repr(parts).encode(), digest_size=8).hexdigest()
+
+
+def board_version(
+    session: Session, session_id: int, settings: CallinSettings, *, now: datetime
+) -> str | None:
+    """A fingerprint of the desk's board of ``session_id`` at ``now``: it changes when an
+    invitee's state or caseworker changes, check-in opens, the window ends, the session
+    closes, or a check-in's undo time runs out. None: no such session."""
+    gs = session.get(GroupSession, session_id)
+    if gs is None:
+        return None
+    rows = session.execute(
+        select(
+            Invitation.id,
+            Invitation.state,
+            Invitation.caseworker_id,
+            Invitation.arrived_at,
+        )
+        .where(Invitation.session_id == session_id)
+        .order_by(Invitation.id)
+    ).all()
+    undo = settings.checkin_undo_minutes * 60
+    opens = gs.starts_at - timedelta(minutes=settings.checkin_opens_minutes)
+    parts = [gs.state.value, str(now >= opens), str(now >= gs.ends_at)]
+    for inv_id, state, cw, arrived in rows:
+        open_undo = (
+            arrived is not None
+            and state in (InvitationState.arrived, InvitationState.in_progress)
+            and (now - arrived).total_seconds() <= undo
+        )
+        parts.append(f"{inv_id}:{state.value}:{cw}:{int(open_undo)}")
+    return _fingerprint(parts)
+
+
+def queue_version(session: Session, caseworker_id: int, day: date) -> str:
+    """A fingerprint of a caseworker's queue screen on ``day``: whom they talk to, how many
+    wait and how many they have served, per session."""
+    return _fingerprint(
+        [
+            (v.session.id, v.session.state.value, v.current.id if v.current else None,
+             v.waiting, v.served_by_me)
+            for v in queue_for(session, caseworker_id, day)
+        ]
+    )

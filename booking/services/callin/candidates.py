@@ -171,8 +171,41 @@ def _add_indicator_candidates(
         last = last_held.get(citizen.id)
         if last is not None and last >= months_before(day, months):
             continue
-        lapsed = add_months(max(last or programme.start_date, programme.start_date), months)
+        lapsed = indicator_lapse(programme, last, settings)
         found[citizen.id] = Candidate(citizen, RESOURCE, None, lapsed, last, "indicator")
+
+
+def indicator_lapse(programme: Programme, last: date | None, settings: CallinSettings) -> date:
+    """The day a resource programme's citizen falls out of the indicator ("a conversation
+    within the last N months"): N months after the last conversation (or the start)."""
+    months = indicator_months(programme.rule_set_code, settings)
+    return add_months(max(last or programme.start_date, programme.start_date), months)
+
+
+def indicator_deadline(
+    session: Session, citizen_id: int, day: date, settings: CallinSettings
+) -> date | None:
+    """:func:`indicator_lapse` of the citizen's resource programme running on ``day`` (None:
+    none runs)."""
+    programme = session.scalar(
+        select(Programme)
+        .where(
+            Programme.citizen_id == citizen_id,
+            Programme.target_group == RESOURCE,
+            Programme.start_date <= day,
+            (Programme.end_date.is_(None)) | (Programme.end_date >= day),
+        )
+        .order_by(Programme.start_date.desc(), Programme.id.desc())
+        .limit(1)
+    )
+    if programme is None:
+        return None
+    last = session.scalar(
+        select(func.max(HeldConversation.held_on)).where(
+            HeldConversation.citizen_id == citizen_id, HeldConversation.held_on <= day
+        )
+    )
+    return indicator_lapse(programme, last, settings)
 
 
 def _in_person(citizen: Citizen, obligation: Obligation | None) -> bool:

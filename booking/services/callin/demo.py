@@ -1,5 +1,9 @@
 """A group session planned for the demo's today, with its invitations sent, so the whole cycle
-(desk, caseworker queue, no-shows, phone list) can be tried at once."""
+(desk, caseworker queue, no-shows, phone list) can be tried at once.
+
+The demo's story has the letters sent earlier and its today a working day, whatever day the
+demo is built on: the session is planned and invited with ``calendar_rules=False`` (no
+working-day or notice check). Sessions planned in the app keep both rules."""
 
 from __future__ import annotations
 
@@ -44,8 +48,11 @@ def add_demo_session(
             SessionPlan(
                 today, time(9), time(13), DEMO_PLACE, 30, ids, unit.id, settings.overflow_risk
             ),
+            settings,
             staff_id=staff.id if staff else None,
             today=today,
+            optional_closed=(),
+            calendar_rules=False,
         ).group_session
         count = preview(session, gs, settings).sizing.count
         if count == 0:
@@ -58,5 +65,8 @@ def add_demo_session(
             staff_id=gs.created_by_staff_id,
             municipality=municipality,
             sender=sender,
+            today=today,
+            optional_closed=(),
+            calendar_rules=False,
         )
         return len(made)

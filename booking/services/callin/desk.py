@@ -10,15 +10,20 @@ at once are serialised; the partial unique index ``uq_invitations_caseworker_bus
 in progress per caseworker per session) is the last guard — a violation rolls back a savepoint
 and the next free caseworker is tried.
 
-:func:`check_in`, :func:`finish` and :func:`close_window` own their transaction: they commit,
-and a refusal (:class:`CallinError`) rolls everything back. :func:`assign_waiting` and the
-private helpers run in the caller's transaction. What the screens show is in :mod:`.board`.
+:func:`check_in`, :func:`undo_check_in`, :func:`finish` and :func:`close_window` own their
+transaction: they commit, and a refusal (:class:`CallinError`) rolls everything back.
+
+:func:`assign_waiting` and the private helpers run in the caller's transaction. What the
+screens show is in :mod:`.board`.
+
+Check-in opens ``[callin] checkin_opens_minutes`` before the window; a check-in made by mistake
+can be undone for ``checkin_undo_minutes`` (audited), after which the arrival stands.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -39,7 +44,13 @@ from ..clock import zone
 from ..errors import NotFound
 from ..law.context import LawConfig
 from .errors import CallinError
-from .history import hold_conversation, register_attended, register_missed, release
+from .history import (
+    hold_conversation,
+    reestimate,
+    register_attended,
+    register_missed,
+    release,
+)
 from .sessions import lock_session, session_day
 from .settings import CallinSettings
 
@@ -99,8 +110,11 @@ def check_in(
         gs, inv = _locked_invitation(session, invitation_id, session_id)
         if gs.state == SessionState.closed:
             raise CallinError("session_closed")
-        if now.astimezone(zone()).date() < session_day(gs):
-            raise CallinError("too_early")
+        opens = checkin_opens(gs, settings)
+        if now < opens:
+            raise CallinError(
+                "checkin_not_open", opens=opens, minutes=settings.checkin_opens_minutes
+            )
         if inv.state != InvitationState.invited:
             raise CallinError("not_invited_state", name=inv.citizen.name, state=inv.state.value)
         inv.state = InvitationState.arrived
@@ -127,6 +141,87 @@ def check_in(
             if (other.arrived_at, other.id) < (inv.arrived_at, inv.id)
         )
         return CheckIn(inv, None, ahead)
+
+
+def checkin_opens(gs: GroupSession, settings: CallinSettings) -> datetime:
+    """When the desk starts registering arrivals for ``gs``."""
+    return gs.starts_at - timedelta(minutes=settings.checkin_opens_minutes)
+
+
+def undo_until(inv: Invitation, settings: CallinSettings) -> datetime | None:
+    """Until when the check-in of ``inv`` can be undone (None: it is not checked in, or its
+    conversation is over)."""
+    if inv.arrived_at is None or inv.state not in UNDOABLE:
+        return None
+    return inv.arrived_at + timedelta(minutes=settings.checkin_undo_minutes)
+
+
+UNDOABLE = (InvitationState.arrived, InvitationState.in_progress)
+
+
+@dataclass
+class Undone:
+    invitation: Invitation
+    handed_over: Assignment | None  # the freed caseworker's next citizen, if any
+
+
+def undo_check_in(
+    session: Session,
+    invitation_id: int,
+    settings: CallinSettings,
+    *,
+    now: datetime,
+    staff_id: int | None,
+    session_id: int | None = None,
+) -> Undone:
+    """Take back a check-in made by mistake, within ``checkin_undo_minutes`` of it: the
+    citizen is invited again (not arrived), the attendance it counted is taken back, and a
+    caseworker it was handed to takes the next waiting citizen. Audited
+    (``callin_checkin_undone``); commits. Later, or once the conversation is done, refused."""
+    with transaction(session):
+        gs, inv = _locked_invitation(session, invitation_id, session_id)
+        if gs.state == SessionState.closed:
+            raise CallinError("session_closed")
+        if inv.state == InvitationState.served:
+            raise CallinError("undo_served", name=inv.citizen.name)
+        until = undo_until(inv, settings)
+        if until is None:
+            raise CallinError("undo_not_arrived", name=inv.citizen.name)
+        if now > until:
+            raise CallinError(
+                "undo_expired",
+                name=inv.citizen.name,
+                minutes=settings.checkin_undo_minutes,
+                arrived=inv.arrived_at,
+            )
+        freed = inv.caseworker_id if inv.state == InvitationState.in_progress else None
+        arrived = inv.arrived_at
+        inv.state = InvitationState.invited
+        inv.arrived_at = None
+        inv.caseworker_id = None
+        inv.started_at = None
+        citizen = inv.citizen
+        citizen.attended_count = max(0, citizen.attended_count - 1)
+        reestimate(citizen, settings)
+        session.flush()
+        audit.record(
+            session,
+            actor_kind=ActorKind.staff,
+            actor_id=staff_id,
+            action="callin_checkin_undone",
+            citizen_id=inv.citizen_id,
+            object_type="invitation",
+            object_id=inv.id,
+            detail={
+                "arrived_at": arrived.isoformat() if arrived else None,
+                "caseworker": freed,
+            },
+        )
+        handed = None
+        if freed is not None:
+            assigned = assign_waiting(session, gs, now)
+            handed = next((a for a in assigned if a.caseworker.id == freed), None)
+        return Undone(inv, handed)
 
 
 def finish(

@@ -101,15 +101,15 @@ def record_seen(
     object_type: str,
     object_id: int | None,
 ) -> None:
-    """Audit a view: one entry per citizen shown (who saw which citizen, where). Runs in the
-    caller's transaction."""
-    for citizen_id in dict.fromkeys(citizen_ids):
-        audit.record(
-            session,
-            actor_kind=ActorKind.staff,
-            actor_id=staff_id,
-            action=action,
-            citizen_id=citizen_id,
-            object_type=object_type,
-            object_id=object_id,
-        )
+    """Audit a view: one entry for the whole list (who saw which citizens, where), the ids in
+    its ``detail`` (:func:`~booking.services.audit.record_list`): a list of 70 citizens is one
+    row, not 70. Runs in the caller's transaction."""
+    audit.record_list(
+        session,
+        actor_kind=ActorKind.staff,
+        actor_id=staff_id,
+        action=action,
+        citizen_ids=citizen_ids,
+        object_type=object_type,
+        object_id=object_id,
+    )

@@ -8,6 +8,7 @@ transaction, which it commits, and returns a view-model. A caseworker that does 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,10 +17,13 @@ from sqlalchemy.orm import Session
 from ...database import transaction
 from ...models import Caseworker, GroupSession
 from ..central import CentralItem, central_booking_list
+from ..clock import zone
 from ..errors import NotFound
-from .board import QueueView, queue_for
+from .board import QueueView, queue_for, queue_version
+from .calendar import callin_calendar
 from .history import record_seen
 from .phone_list import PhoneLine, phone_list, upcoming_targets
+from .settings import CallinSettings
 
 CENTRAL_SHOWN = 200  # rows of the central-booking list shown (and audited)
 
@@ -27,15 +31,28 @@ CENTRAL_SHOWN = 200  # rows of the central-booking list shown (and audited)
 @dataclass
 class PhonePage:
     lines: list[PhoneLine]
-    targets: list[GroupSession]  # sessions a new time can be agreed in
+    targets: list[GroupSession]  # sessions a new time can be agreed in (with notice)
+    today: date
+    first_day: date  # the first day a letter sent today gives the minimum notice for
 
 
-def phone_page(session: Session, *, staff_id: int | None, now: datetime) -> PhonePage:
+def phone_page(
+    session: Session,
+    settings: CallinSettings,
+    *,
+    staff_id: int | None,
+    now: datetime,
+    optional_closed: Sequence[str],
+) -> PhonePage:
     """The phone list and the sessions a call can agree a new time in; audits the citizens
     shown ("callin_phone_list_view") and commits."""
+    today = now.astimezone(zone()).date()
     with transaction(session):
-        lines = phone_list(session)
-        targets = upcoming_targets(session, now)
+        lines = phone_list(session, settings, today)
+        first_day = callin_calendar(session, settings, optional_closed, today).first_letter_day(
+            today
+        )
+        targets = upcoming_targets(session, now, first_day)
         record_seen(
             session,
             staff_id,
@@ -44,7 +61,7 @@ def phone_page(session: Session, *, staff_id: int | None, now: datetime) -> Phon
             object_type="phone_list",
             object_id=None,
         )
-        return PhonePage(lines, targets)
+        return PhonePage(lines, targets, today, first_day)
 
 
 @dataclass
@@ -75,6 +92,7 @@ def central_page(
 class QueuePage:
     caseworker: Caseworker
     views: list[QueueView]
+    version: str  # the screen's fingerprint (:func:`.board.queue_version`)
 
 
 def queue_page(
@@ -95,4 +113,4 @@ def queue_page(
             object_type="caseworker_queue",
             object_id=caseworker.id,
         )
-        return QueuePage(caseworker, views)
+        return QueuePage(caseworker, views, queue_version(session, caseworker.id, today))

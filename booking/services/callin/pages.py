@@ -9,6 +9,7 @@ transaction, which it commits; it returns a view-model. A session that does not 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -18,8 +19,10 @@ from sqlalchemy.orm import Session
 from ...database import transaction
 from ...models import Caseworker, GroupSession, Invitation, SessionState, Unit
 from ..errors import NotFound
-from .board import Board, board
+from .board import Board, board, board_version
+from .calendar import callin_calendar
 from .candidates import Candidate
+from .desk import checkin_opens
 from .figures import IndicatorPoint, SessionFigures, resource_indicator, session_figures
 from .history import record_seen
 from .sessions import InvitePreview, capacity, list_sessions, preview, session_day, window_minutes
@@ -76,6 +79,11 @@ class SessionPage:
     preview: InvitePreview | None  # None once the session is closed
     shown: list[Candidate]
     invitations: list[Invitation]
+    first_letter_day: date  # the first day a letter sent today gives the minimum notice for
+
+    @property
+    def letters_allowed(self) -> bool:
+        return self.day >= self.first_letter_day
 
 
 def session_page(
@@ -86,6 +94,8 @@ def session_page(
     staff_id: int | None,
     count: int | None,
     now: datetime,
+    today: date,
+    optional_closed: Sequence[str],
 ) -> SessionPage:
     """A session with its candidates (sized for ``count``, else the suggested number) and
     its invitees; audits the citizens shown ("callin_session_view") and commits."""
@@ -114,6 +124,9 @@ def session_page(
             preview=pv,
             shown=shown,
             invitations=invitations,
+            first_letter_day=callin_calendar(
+                session, settings, optional_closed, today
+            ).first_letter_day(today),
         )
 
 
@@ -123,11 +136,19 @@ class DeskPage:
     board: Board
     figures: SessionFigures
     window_over: bool
+    checkin_opens: datetime  # when arrivals can be registered
+    now: datetime
+    version: str  # the board's fingerprint (:func:`.board.board_version`)
+
+    @property
+    def checkin_open(self) -> bool:
+        return self.now >= self.checkin_opens
 
 
 def desk_page(
     session: Session,
     session_id: int,
+    settings: CallinSettings,
     *,
     staff_id: int | None,
     name_filter: str,
@@ -139,7 +160,7 @@ def desk_page(
         gs = session.get(GroupSession, session_id)
         if gs is None:
             raise NotFound("group_session")
-        b = board(session, gs, name_filter=name_filter)
+        b = board(session, gs, settings, now=now, name_filter=name_filter)
         record_seen(
             session,
             staff_id,
@@ -148,4 +169,12 @@ def desk_page(
             object_type="group_session",
             object_id=gs.id,
         )
-        return DeskPage(gs, b, session_figures(gs, now), now >= gs.ends_at)
+        return DeskPage(
+            gs,
+            b,
+            session_figures(gs, now),
+            now >= gs.ends_at,
+            checkin_opens(gs, settings),
+            now,
+            board_version(session, gs.id, settings, now=now) or "",
+        )

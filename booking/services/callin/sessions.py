@@ -1,5 +1,9 @@
 """Plan a group session, size and send the invitation (one letter with an .ics per invitee).
 
+A session is planned on a working day only, and every letter gives the minimum notice
+(:mod:`.calendar`); ``calendar_rules=False`` lifts both for the demo's own session, which is
+held on the demo's today (whatever day that is) with letters sent earlier in its story.
+
 :func:`plan_session` and :func:`invite` own their transaction (they commit, or roll back on a
 refusal); :func:`lock_session`, :func:`invite_citizen` and :func:`send_letter` run in the
 caller's transaction.
@@ -8,9 +12,11 @@ caller's transaction.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, time
 from email.utils import parseaddr
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,11 +36,12 @@ from ...models import (
     SessionState,
 )
 from .. import audit, letters
-from ..calendar_days import closed_days, is_working_day, local_datetime
+from ..calendar_days import local_datetime
 from ..clock import zone
 from ..errors import NotFound, ServiceError
 from ..ics import CalendarEvent, calendar_text
 from ..outbox import enqueue
+from .calendar import callin_calendar
 from .candidates import Candidate, find_candidates
 from .errors import CallinError
 from .history import mark_booked
@@ -68,27 +75,40 @@ def session_day(gs: GroupSession) -> date:
 
 @dataclass(frozen=True)
 class PlannedSession:
-    """A stored plan; ``closed_day``: its day is a weekend day or a public holiday."""
+    """A stored plan."""
 
     group_session: GroupSession
-    closed_day: bool
 
 
 def plan_session(
-    session: Session, plan: SessionPlan, *, staff_id: int | None, today: date
+    session: Session,
+    plan: SessionPlan,
+    settings: CallinSettings,
+    *,
+    staff_id: int | None,
+    today: date,
+    optional_closed: Sequence[str],
+    calendar_rules: bool = True,
 ) -> PlannedSession:
-    """Check the plan and store the session with its pool (state ``planned``); commits."""
+    """Check the plan and store the session with its pool (state ``planned``); commits.
+
+    Refused (nothing stored): a day in the past; a weekend day, a public holiday (with
+    ``optional_closed``, the ``[calendar]`` names) or a closed day of the job centre (the
+    reason named); a day a letter sent ``today`` cannot give the minimum notice for; a window,
+    place, risk or pool that does not hold."""
     with transaction(session):
-        gs = _store_plan(session, plan, staff_id=staff_id, today=today)
-    return PlannedSession(gs, not is_working_day(plan.day, closed_days([plan.day.year])))
+        if plan.day < today:
+            raise CallinError("day_past")
+        if calendar_rules:
+            calendar = callin_calendar(session, settings, optional_closed, today)
+            calendar.check_day(plan.day)
+            calendar.check_notice(plan.day, today)
+        gs = _store_plan(session, plan, staff_id=staff_id)
+    return PlannedSession(gs)
 
 
-def _store_plan(
-    session: Session, plan: SessionPlan, *, staff_id: int | None, today: date
-) -> GroupSession:
+def _store_plan(session: Session, plan: SessionPlan, *, staff_id: int | None) -> GroupSession:
     """The checks and the insert of :func:`plan_session`; runs in the caller's transaction."""
-    if plan.day < today:
-        raise CallinError("day_past")
     if plan.start >= plan.end:
         raise CallinError("window_order")
     if not 5 <= plan.minutes <= 240:
@@ -186,14 +206,21 @@ def invite(
     staff_id: int | None,
     municipality: str,
     sender: str,
+    today: date,
+    optional_closed: Sequence[str],
+    calendar_rules: bool = True,
 ) -> list[Invitation]:
-    """Invite the first ``count`` candidates and queue their letters, in one transaction
-    (commits). A session that does not exist is :class:`NotFound`. ``sender``: the
-    ``[mail] sender`` (the letters' calendar ORGANIZER)."""
+    """Invite the first ``count`` candidates and queue their letters (sent ``today``), in one
+    transaction (commits). A session that does not exist is :class:`NotFound`; one the
+    letters cannot give the minimum notice for is refused (the code ``notice``). ``sender``:
+    the ``[mail] sender`` (the letters' calendar ORGANIZER)."""
     with transaction(session):
         gs = lock_session(session, session_id, missing=NotFound("group_session"))
         if gs.state == SessionState.closed:
             raise CallinError("session_closed")
+        if calendar_rules:
+            calendar = callin_calendar(session, settings, optional_closed, today)
+            calendar.check_notice(session_day(gs), today)
         candidates = find_candidates(
             session, session_day(gs), settings, unit_id=gs.unit_id, group_session_id=gs.id
         )
@@ -262,17 +289,18 @@ def send_letter(
     .ics is a REQUEST from the job centre (ORGANIZER: the address in ``sender``, the
     ``[mail] sender``) to the citizen (ATTENDEE: their e-mail address, else their name; see
     :mod:`booking.services.ics`). Runs in the caller's transaction."""
-    context = {
+    locale = letters.language(citizen.language)  # the letter in the citizen's own language
+    context: dict[str, Any] = {
         "citizen_name": citizen.name,
-        "day": letters.long_day(session_day(gs)),
-        "t0": letters.clock_time(gs.starts_at),
-        "t1": letters.clock_time(gs.ends_at),
+        "day": letters.long_day(session_day(gs), locale),
+        "t0": letters.clock_time(gs.starts_at, locale),
+        "t1": letters.clock_time(gs.ends_at, locale),
         "location": gs.location,
         "minutes": gs.minutes_per_conversation,
         "municipality": municipality,
     }
-    letter = letters.render("callin_invitation.txt", **context)
-    event = letters.render("callin_calendar.txt", **context)
+    letter = letters.render("callin_invitation.txt", locale=locale, **context)
+    event = letters.render("callin_calendar.txt", locale=locale, **context)
     organizer_name, organizer = parseaddr(sender)
     ics = calendar_text(
         CalendarEvent(

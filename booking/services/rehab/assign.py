@@ -162,7 +162,12 @@ def replan(
         actor_kind=ActorKind.system,
         actor_id=None,
         action="rehab_replanned",
-        detail={"status": solution.status, "on_time": on_time, "late": late},
+        detail={
+            "status": solution.status,
+            "on_time": on_time,
+            "late": late,
+            "unplanned": len(by_id),
+        },
     )
     session.flush()
     stats = solution.stats

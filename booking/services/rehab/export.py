@@ -1,28 +1,29 @@
-"""Scenario comparisons as CSV and .xlsx for the region (week by week, with assumptions)."""
+"""Scenario comparisons as CSV and .xlsx for the region (week by week, with assumptions),
+written by the shared spreadsheet writers (:mod:`booking.services.exports`): the CSV in the
+Danish-Excel variant (``;``, decimal comma, ``dd-mm-åååå``), the workbook with real dates,
+numbers and percentages."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from ...models import RehabScenario
+from ..exports import Column, Export, Sheet, write_csv, write_xlsx
 
-COLUMNS = (
-    "Scenarie",
-    "Uge (mandag)",
-    "Frist i ugen",
-    "Til tiden",
-    "For sent",
-    "Andel til tiden",
-    "Forelagt",
-    "Pladser",
-    "Venteliste",
+WEEK_COLUMNS = (
+    Column("Scenarie", "Scenario"),
+    Column("Uge (mandag)", "Week (Monday)", "date"),
+    Column("Frist i ugen", "Due in the week", "int"),
+    Column("Til tiden", "On time", "int"),
+    Column("For sent", "Late", "int"),
+    Column("Andel til tiden (%)", "Share on time (%)", "percent"),
+    Column("Forelagt", "Presented", "int"),
+    Column("Pladser", "Places", "int"),
+    Column("Venteliste", "Waiting list", "int"),
 )
+COLUMNS = tuple(c.da for c in WEEK_COLUMNS)
 ASSUMPTIONS = (
     ("meetings_per_week", "Møder pr. uge"),
     ("places_per_meeting", "Pladser pr. møde"),
@@ -37,19 +38,24 @@ ASSUMPTIONS = (
 )
 
 
+def _day(value: Any) -> date | None:
+    if isinstance(value, date) or value is None:
+        return value
+    return date.fromisoformat(str(value))
+
+
 def rows(scenarios: Sequence[RehabScenario]) -> list[list[Any]]:
     out = []
     for sc in scenarios:
         for w in (sc.result or {}).get("weeks", []):
-            share = w["share"]
             out.append(
                 [
                     sc.name,
-                    w["week_start"],
+                    _day(w["week_start"]),
                     w["due"],
                     w["on_time"],
                     w["late"],
-                    None if share is None else round(share, 4),
+                    w["share"],
                     w["presented"],
                     w["places"],
                     w["backlog"],
@@ -77,31 +83,17 @@ def assumption_rows(scenarios: Sequence[RehabScenario]) -> list[list[Any]]:
     return out
 
 
+def _sheets(scenarios: Sequence[RehabScenario]) -> list[Sheet]:
+    weekly = Sheet("Uge for uge", "Week by week", WEEK_COLUMNS, rows(scenarios))
+    head, *body = assumption_rows(scenarios)
+    columns = [Column(str(h), str(h), "text" if i == 0 else "auto") for i, h in enumerate(head)]
+    return [weekly, Sheet("Antagelser", "Assumptions", columns, body)]
+
+
 def to_csv(scenarios: Sequence[RehabScenario]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(COLUMNS)
-    writer.writerows(rows(scenarios))
-    return buffer.getvalue()
+    """Week by week as Danish-Excel CSV text (CRLF; the caller adds the byte-order mark)."""
+    return write_csv(_sheets(scenarios)[0], "da").decode("utf-8-sig")
 
 
 def to_xlsx(scenarios: Sequence[RehabScenario]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Uge for uge"
-    sheet.append(list(COLUMNS))
-    for row in rows(scenarios):
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
-        for cell in row:
-            cell.number_format = "0.0%"
-    info = book.create_sheet("Antagelser")
-    for row in assumption_rows(scenarios):
-        info.append(row)
-    for cell in info[1]:
-        cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return write_xlsx(Export("rehabiliteringsteam-scenarier", date.today(), _sheets(scenarios)))

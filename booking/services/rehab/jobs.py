@@ -12,7 +12,7 @@ import solver
 from ...database import transaction
 from ...settings import Settings
 from ..clock import today_local
-from . import assign, scenarios
+from . import assign, scenarios, status
 from .schedule import closed_between
 
 
@@ -24,19 +24,25 @@ def solver_settings(settings: Settings) -> solver.SolverSettings:
 
 def replan_rehab(session: Session, settings: Settings, today: date | None = None) -> dict[str, Any]:
     """Re-plan every open rehabilitation case; one transaction (read, solve about a second,
-    write) under one write lock."""
+    write) under one write lock. The planner's page follows it through the audit trail
+    (:mod:`.status`): started, then replanned (with the figures) or failed."""
     today = today or today_local()
     closed = closed_between(
         today - timedelta(days=60), today + timedelta(days=400), settings.calendar.optional_closed
     )
-    with transaction(session):
-        summary = assign.replan(
-            session,
-            today,
-            lead_days=settings.rehab.lead_days,
-            closed=closed,
-            settings=solver_settings(settings),
-        )
+    status.mark_started(session)
+    try:
+        with transaction(session):
+            summary = assign.replan(
+                session,
+                today,
+                lead_days=settings.rehab.lead_days,
+                closed=closed,
+                settings=solver_settings(settings),
+            )
+    except Exception as exc:
+        status.mark_failed(session, f"{type(exc).__name__}: {exc}")
+        raise
     return dict(summary.__dict__)
 
 

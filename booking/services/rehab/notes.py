@@ -4,13 +4,14 @@ The note is stored as a small JSON object (``{"code": "late", "meeting": "2027-0
 the web layer can word it in the reader's language; dates travel as ISO strings. The solver
 gives each unplaced case a code with params (``solver.explain``); :func:`from_solver_reason`
 keeps the rehabilitation codes (anything else becomes the general ``unplanned``). A note
-written before notes were coded is plain text: it comes back as ``legacy`` with the text, shown
-as it was.
+written before notes were coded is plain text: the solver's English sentences are read back
+into their codes (:func:`from_legacy_text`); any other text comes back as ``legacy``.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -44,6 +45,50 @@ class PlanNote:
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
+_DAY = r"(\d{4}-\d{2}-\d{2})"
+# the solver's English sentences (solver.explain.reason_text), as notes stored before notes
+# were coded hold them: read back into codes so they are worded in the reader's language
+_LEGACY: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
+    (
+        re.compile(rf"^no rehabilitation meeting on or after {_DAY}$"),
+        "no_meeting",
+        ("first",),
+    ),
+    (
+        re.compile(
+            rf"^no rehabilitation meeting on or after {_DAY} \(material can be sent from "
+            rf"{_DAY}, lead time (\d+) days\)$"
+        ),
+        "no_meeting_material",
+        ("first", "material_from", "lead_days"),
+    ),
+    (
+        re.compile(
+            rf"^meetings from {_DAY} to {_DAY} have (\d+) places for (\d+) cases"
+            r"(?: \((\d+) taken\))?(?:; add a meeting or places)?\.?$"
+        ),
+        "no_capacity",
+        ("first_meeting", "last_meeting", "places", "cases", "taken"),
+    ),
+)
+
+
+def from_legacy_text(text: str) -> PlanNote:
+    """A note stored as the solver's English sentence, read back into its code; any other
+    text is ``legacy`` (shown as "not planned", never as raw text)."""
+    for pattern, code, names in _LEGACY:
+        match = pattern.match(text.strip())
+        if match is None:
+            continue
+        params: dict[str, NoteParam] = {}
+        for name, value in zip(names, match.groups(), strict=True):
+            if value is None:
+                continue
+            params[name] = date.fromisoformat(value) if name in DATE_PARAMS else int(value)
+        return PlanNote(code, params)
+    return PlanNote("legacy", {"text": text})
+
+
 def decode(stored: str | None) -> PlanNote | None:
     """The note stored on a case (None when the case is on time)."""
     if not stored:
@@ -53,7 +98,7 @@ def decode(stored: str | None) -> PlanNote | None:
     except ValueError:
         data = None
     if not isinstance(data, dict) or not isinstance(data.get("code"), str):
-        return PlanNote("legacy", {"text": stored})
+        return from_legacy_text(stored)
     params: dict[str, NoteParam] = {}
     for key, value in data.items():
         if key == "code":

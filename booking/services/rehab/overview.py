@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -52,6 +52,30 @@ class CaseLine:
     late: bool
     at_risk: bool
     note: PlanNote | None = None  # the latest plan's verdict, when not on time
+    deadline_passed: bool = False  # the presentation deadline lies before today
+    material_overdue: bool = False  # the material is still in preparation after its due date
+    options: list[MeetingLine] = field(default_factory=list)  # meetings "Flyt" may offer
+
+    @property
+    def unplanned(self) -> bool:
+        return self.case.meeting_id is None
+
+
+def move_options(
+    line: CaseLine, meetings: list[MeetingLine], today: date
+) -> list[MeetingLine]:
+    """The upcoming meetings the case can be moved to: a free place (or its own meeting) and,
+    unless the material is already at the region, a material due date the case can still
+    make (on or after the later of today and the day the case is ready)."""
+    case = line.case
+    ready = max(case.ready_date, today)
+    sent = case.material_state == MaterialState.sent
+    return [
+        m
+        for m in meetings
+        if (m.free > 0 or m.meeting.id == case.meeting_id)
+        and (sent or m.material_due >= ready)
+    ]
 
 
 def case_lines(
@@ -75,7 +99,17 @@ def case_lines(
         missed_material = (
             due is not None and due < today and case.material_state == MaterialState.preparing
         )
-        lines.append(CaseLine(case, due, late, late or missed_material, decode(case.plan_note)))
+        lines.append(
+            CaseLine(
+                case,
+                due,
+                late,
+                late or missed_material,
+                decode(case.plan_note),
+                deadline_passed=case.deadline < today,
+                material_overdue=missed_material,
+            )
+        )
     return lines
 
 

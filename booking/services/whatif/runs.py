@@ -13,7 +13,7 @@ import os
 import time
 import tomllib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -245,6 +245,7 @@ class ComparePage:
     pending: list[WhatIfRun]
     unit_names: dict[str, str]  # unit code -> name
     group_labels: dict[str, tuple[str, str]]  # target group -> (Danish, English)
+    week_starts: list[date] = field(default_factory=list)  # the first finished run's weeks
 
 
 def compare_page(session: Session, ids: Sequence[int]) -> ComparePage:
@@ -260,4 +261,13 @@ def compare_page(session: Session, ids: Sequence[int]) -> ComparePage:
             continue
         for group, rules in rule_set.groups.items():
             labels.setdefault(str(group), (rules.label_da, rules.label_en))
-    return ComparePage(runs, [r for r in runs if r.state not in ("done", "failed")], names, labels)
+    starts = next(
+        (
+            [date.fromisoformat(str(d)) for d in r.result.get("week_starts") or []]
+            for r in runs
+            if r.state == "done" and r.result
+        ),
+        [],
+    )
+    pending = [r for r in runs if r.state not in ("done", "failed")]
+    return ComparePage(runs, pending, names, labels, starts)

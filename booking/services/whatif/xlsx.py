@@ -1,17 +1,22 @@
 """What-if comparisons as an .xlsx workbook for the region or the council (in Danish, as the
 rehabilitation scenarios' export): the summary with the changes, week by week with the 95 %
-band, per unit and per target group. Shares are fractions formatted as percentages."""
+band, per unit and per target group. Written by the shared writer
+(:mod:`booking.services.exports`): shares are fractions formatted as percentages (kept exact),
+Mondays are dates, the header row is frozen."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ...models import WhatIfRun
+from ..exports import Column, Sheet
+from ..exports.table import Kind
+from ..exports.xlsx_writer import add_sheet
 
 if TYPE_CHECKING:
     from .runs import ComparePage
@@ -44,16 +49,23 @@ def change_text(run: WhatIfRun) -> str:
 def _sheet(
     book: Workbook, title: str, head: list[str], rows: list[list[Any]], percent_cols: Sequence[int]
 ) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append(head)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    for col in percent_cols:
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=col, max_col=col):
-            cell.number_format = PERCENT
-    sheet.freeze_panes = "A2"
+    """A sheet of ``rows`` under ``head``; the 1-based ``percent_cols`` hold shares."""
+    columns = []
+    for j, name in enumerate(head, start=1):
+        values = [row[j - 1] for row in rows]
+        kind: Kind
+        if j in percent_cols:
+            kind = "percent"
+        elif any(isinstance(v, date) for v in values):
+            kind = "date"
+        else:
+            kind = "auto"
+        columns.append(Column(name, name, kind, 1, exact=True))
+    add_sheet(book, Sheet(title, title, columns, rows), "da")
+
+
+def _monday(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else value
 
 
 def _ci(c: dict[str, Any]) -> list[Any]:
@@ -102,7 +114,8 @@ def to_xlsx(page: ComparePage, targets: Sequence[float]) -> bytes:
             zip(_solver(r)["weekly"], _solver(r)["weekly_due"], strict=True)
         ):
             starts = (r.result or {}).get("week_starts") or []
-            weekly.append([r.name, w + 1, starts[w] if w < len(starts) else None, *_ci(c), due])
+            weekly.append([r.name, w + 1, _monday(starts[w]) if w < len(starts) else None,
+                           *_ci(c), due])
     _sheet(
         book,
         "Uge for uge",
