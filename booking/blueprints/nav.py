@@ -30,6 +30,8 @@ _ITEMS: list[tuple[str, Any, tuple[Role, ...]]] = [
     ("admin.home", _l("Administration"), (Role.admin,)),
     ("imports.home", _l("Import"), (Role.admin, Role.planner)),
 ]
+# pages of one's own conversations: only for a user who is a caseworker (an admin is not)
+_OWN_CASEWORK = {"caseworker.queue"}
 
 
 def navigation(user: Any) -> list[dict[str, Any]]:
@@ -41,6 +43,8 @@ def navigation(user: Any) -> list[dict[str, Any]]:
             allowed = Role.citizen in roles
         else:
             allowed = Role.citizen not in roles and user.has_role(*roles)
+        if endpoint in _OWN_CASEWORK and getattr(user, "caseworker_id", None) is None:
+            allowed = False
         if allowed:
             items.append({"endpoint": endpoint, "url": url_for(endpoint), "label": label})
     return items

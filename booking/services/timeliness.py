@@ -143,8 +143,10 @@ class Forbidden(ServiceError):
 
 @dataclass
 class WeeklyPage:
-    caseworker: Caseworker
-    weekly: WeeklyList
+    caseworker: Caseworker | None  # None: a manager has not chosen whose list yet
+    weekly: WeeklyList | None
+    # the active caseworkers a manager may choose from (empty for a caseworker)
+    choices: list[Caseworker] = field(default_factory=list)
 
 
 def weekly_page(
@@ -165,6 +167,10 @@ def weekly_page(
     shown are audited as one entry (``weekly_list_view``) and committed.
     """
     wanted = asked_id or own_id
+    choices = [] if own_only else list(session.scalars(
+        select(Caseworker).where(Caseworker.active).order_by(Caseworker.name)))
+    if wanted is None and not own_only:
+        return WeeklyPage(None, None, choices)
     caseworker = session.get(Caseworker, wanted) if wanted else None
     if caseworker is None:
         raise NotFound("caseworker")
@@ -185,7 +191,7 @@ def weekly_page(
                 action="weekly_list_view", citizen_ids=[line.citizen.id for line in weekly.lines],
                 object_type="caseworker", object_id=caseworker.id,
             )
-    return WeeklyPage(caseworker, weekly)
+    return WeeklyPage(caseworker, weekly, choices)
 
 
 @dataclass

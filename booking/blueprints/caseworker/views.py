@@ -34,4 +34,5 @@ def home() -> ResponseReturnValue:
         abort(404)
     except Forbidden:
         abort(403)
-    return render_template("caseworker/home.html", caseworker=page.caseworker, weekly=page.weekly)
+    return render_template("caseworker/home.html", caseworker=page.caseworker, weekly=page.weekly,
+                           choices=page.choices)

@@ -16,6 +16,7 @@ from ...principal import StaffPrincipal
 from ...settings import Settings
 from ..callin.history import record_seen
 from ..central import central_booking_list
+from ..errors import NotFound
 from ..planning.pages import PlanPage, ProposalRow, UnplannedRow, plan_page
 from ..timeliness import WeeklyPage, weekly_page
 from .table import Column, Export, Sheet, Variant
@@ -73,7 +74,7 @@ WEEKLY_COLUMNS = (
 
 def weekly_sheet(page: WeeklyPage, variant: Variant) -> Sheet:
     rows = []
-    for line in page.weekly.lines:
+    for line in page.weekly.lines if page.weekly is not None else []:
         ob = line.shown
         rows.append([
             _pick(STATUS[line.status.value], variant), line.citizen.name,
@@ -96,6 +97,8 @@ def weekly_export(
         page = weekly_page(session, settings.rules, today, asked_id=asked_id, own_id=own_id,
                            own_only=own_only,
                            indicator_months=settings.callin.indicator_months)
+        if page.caseworker is None or page.weekly is None:
+            raise NotFound("caseworker")  # a manager exports the list of a chosen caseworker
         record_seen(session, staff_id, "weekly_list_export",
                     [line.citizen.id for line in page.weekly.lines],
                     object_type="caseworker", object_id=page.caseworker.id)
