@@ -91,8 +91,10 @@ def test_weekly_page_is_the_askers_own_unless_another_is_asked_for(session, sett
     assert seen.caseworker.id == w.other and seen.weekly.total == 0  # a manager may look
     with pytest.raises(NotFound):
         weekly_page(session, rules, TODAY, asked_id=999999, own_id=None, own_only=False)
-    with pytest.raises(NotFound):
-        weekly_page(session, rules, TODAY, asked_id=None, own_id=None, own_only=False)
+    # a manager who has asked for no one chooses among the active caseworkers
+    choose = weekly_page(session, rules, TODAY, asked_id=None, own_id=None, own_only=False)
+    assert choose.caseworker is None and choose.weekly is None
+    assert {w.mine, w.other} <= {cw.id for cw in choose.choices}
 
 
 def test_weekly_list_page_refuses_another_caseworkers_list(app, session, login):
@@ -106,6 +108,8 @@ def test_weekly_list_page_refuses_another_caseworkers_list(app, session, login):
     boss = login(app, manager.username)
     assert boss.get(f"/sagsbehandler/?caseworker={w.other}").status_code == 200
     assert boss.get("/sagsbehandler/?caseworker=999999").status_code == 404
+    chooser = boss.get("/sagsbehandler/")
+    assert chooser.status_code == 200 and f'<option value="{w.other}"' in chooser.text
 
 
 def test_manager_page_has_a_column_per_week_and_a_total(session, settings):
