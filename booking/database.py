@@ -22,6 +22,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import page_versions
+
 _IMMEDIATE = "rettidig_sqlite_immediate"
 _DEPTH = "rettidig_transaction_depth"
 
@@ -71,6 +73,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo, connect_timeout_s=connect_timeout_s)
         self.sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        page_versions.watch(self.sessions)
 
     def session(self) -> Session:
         return self.sessions()

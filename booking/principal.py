@@ -52,6 +52,7 @@ class CitizenPrincipal(_LoggedIn):
     name: str
     language: str
     session_version: int
+    page_version: int = 1  # what the citizen's own pages show (booking.page_versions)
 
     kind = "citizen"
     role = Role.citizen

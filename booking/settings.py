@@ -64,6 +64,8 @@ class AppSettings(Section):
     municipality: str
     public_url: str
     proxies: NonNegative
+    citizen_page_cache_s: NonNegative  # seconds (0: off); booking.page_versions
+    citizen_page_cache_size: Positive
 
     @field_validator("timezone")
     @classmethod

@@ -41,6 +41,9 @@ class Citizen(Base):
     link_version: Mapped[int] = mapped_column(default=1)
     # bumping this ends every web session of the citizen (log-out); Flask-Login's id carries it
     session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+    # raised by every transaction that changes what the citizen's own pages show
+    # (booking.page_versions); a cached rendering of those pages names the version it shows
+    page_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     unit: Mapped[Unit] = relationship()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..database import transaction
@@ -137,18 +137,29 @@ def staff_principal(session: Session, staff_id: int) -> StaffPrincipal | None:
     )
 
 
+# the columns only, the statement built once: this runs before every page a citizen opens
+_CITIZEN_PRINCIPAL = select(
+    Citizen.link_version,
+    Citizen.name,
+    Citizen.language,
+    Citizen.session_version,
+    Citizen.page_version,
+).where(Citizen.id == bindparam("citizen_id"))
+
+
 def citizen_principal(
     session: Session, citizen_id: int, link_version: int
 ) -> CitizenPrincipal | None:
-    citizen = session.get(Citizen, citizen_id)
+    citizen = session.execute(_CITIZEN_PRINCIPAL, {"citizen_id": citizen_id}).first()
     if citizen is None or citizen.link_version != link_version:
         return None
     return CitizenPrincipal(
-        citizen_id=citizen.id,
+        citizen_id=citizen_id,
         link_version=citizen.link_version,
         name=citizen.name,
         language=citizen.language,
         session_version=citizen.session_version,
+        page_version=citizen.page_version,
     )
 
 

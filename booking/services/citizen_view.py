@@ -152,6 +152,18 @@ def home_page(
     return HomePage(citizen, overview)
 
 
+
+def home_seen(session: Session, citizen_id: int, settings: Settings) -> None:
+    """The home page was shown again as rendered a moment ago (the web layer's short-lived
+    copy, ``booking.page_versions``): audited like :func:`home_page`."""
+    _viewed(session, settings, citizen_id, "citizen_viewed_own")
+
+
+def slots_seen(session: Session, citizen_id: int, obligation_id: int, settings: Settings) -> None:
+    """The free times of a conversation were shown again as rendered a moment ago: audited like
+    :func:`open_choose_page`."""
+    _viewed(session, settings, citizen_id, "citizen_viewed_slots", "obligation", obligation_id)
+
 @dataclass(frozen=True)
 class BookingPage:
     booking: Booking

@@ -46,11 +46,14 @@ class Statements:
         event.remove(self.engine, "before_cursor_execute", self._count)
 
 
-def _page(app, client, path: str) -> list[str]:
-    """The statements of one view of ``path`` but those loading the citizen (at most two)."""
+def _page(app, client, path: str, *, kept: bool = False) -> list[str]:
+    """The statements of one view of ``path`` but those loading the citizen (at most two);
+    ``kept``: the view the citizen's page cache answers (else the page is built anew)."""
     with app.app_context():
         engine = db.engine
     client.get(path)  # a first view: caches and prepared statements warm
+    if not kept:
+        app.extensions["rettidig_citizen_pages"].clear()
     with Statements(engine) as counted:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
@@ -93,6 +96,10 @@ def test_each_citizen_page_runs_a_bounded_number_of_statements(app, citizen_logi
     assert len(shown) <= BOOKING, shown
     for statements in (home, slots, shown):
         assert not any(s.startswith(("INSERT", "UPDATE", "DELETE", "COMMIT")) for s in statements)
+    # shown again while nothing changed: the kept rendering, after the one statement that
+    # loads the citizen (with their page version)
+    assert _page(app, client, "/borger/", kept=True) == []
+    assert _page(app, client, f"/borger/samtale/{second.id}", kept=True) == []
 
     # more bookings, more slots and more conversations: only the one query per conversation
     # still to book is added

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import date
+from typing import TypedDict
 from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -19,7 +20,7 @@ from ...extensions import settings
 from ...services import citizen_view, reservations
 from ...services.errors import NotFound
 from ...services.slot_search import SlotOption
-from . import bp
+from . import bp, page_cache
 from .forms import CHANNEL_LABELS, CancelForm, ChooseSlotForm, FilterForm
 from .messages import cutoff_message, message
 
@@ -36,15 +37,20 @@ def _citizen_id() -> int:
 
 @bp.route("/")
 def home() -> ResponseReturnValue:
-    try:
-        page = citizen_view.home_page(db.session, _citizen_id(), settings())
-    except NotFound:
-        abort(404)
-    return render_template(
-        "citizen/home.html",
-        citizen=page.citizen,
-        overview=page.overview,
-        channel_labels=_channel_labels(),
+    def build() -> ResponseReturnValue:
+        try:
+            page = citizen_view.home_page(db.session, _citizen_id(), settings())
+        except NotFound:
+            abort(404)
+        return render_template(
+            "citizen/home.html",
+            citizen=page.citizen,
+            overview=page.overview,
+            channel_labels=_channel_labels(),
+        )
+
+    return page_cache.rendered(
+        build, lambda: citizen_view.home_seen(db.session, _citizen_id(), settings())
     )
 
 
@@ -72,14 +78,17 @@ def _filters(page: citizen_view.ChoosePage) -> FilterForm:
     return form
 
 
-def _filter_args() -> tuple[str | None, str | None]:
-    """The filters in the query string: channel and week (raw; the service checks them)."""
-    return request.args.get("kanal"), request.args.get("uge")
+class _Picker(TypedDict):
+    channel: str | None
+    week: str | None
+    day: str | None
 
 
-def _day_arg() -> str | None:
-    """The day whose times are shown (``?dag=`` an ISO date, raw; the service checks it)."""
-    return request.args.get("dag")
+def _picker() -> _Picker:
+    """The query string's filters (channel, week) and the day whose times are shown (``?dag=``
+    an ISO date); raw: the service checks them."""
+    args = request.args
+    return _Picker(channel=args.get("kanal"), week=args.get("uge"), day=args.get("dag"))
 
 
 def _picker_args(page: citizen_view.ChoosePage) -> dict[str, str]:
@@ -98,9 +107,12 @@ def _render_choose(
     problem: str | None = None,
     alternatives: Sequence[SlotOption] = (),
     status: int = 200,
+    keep: bool = False,
 ) -> ResponseReturnValue:
+    """The free times; ``keep``: a rendering the citizen's page cache may keep (its request key
+    a stand-in that :func:`page_cache.rendered` fills in for every response)."""
     form = form or ChooseSlotForm()
-    form.request_key.data = secrets.token_urlsafe(24)
+    form.request_key.data = page_cache.REQUEST_KEY_MARK if keep else secrets.token_urlsafe(24)
     booking = page.booking
     args = _picker_args(page)
     action = (
@@ -146,47 +158,33 @@ def _render_choose(
 
 @bp.route("/samtale/<int:obligation_id>")
 def choose(obligation_id: int) -> ResponseReturnValue:
-    channel, week = _filter_args()
-    try:
-        page = citizen_view.open_choose_page(
-            db.session,
-            _citizen_id(),
-            obligation_id,
-            settings(),
-            channel=channel,
-            week=week,
-            day=_day_arg(),
-        )
-    except NotFound:
-        abort(404)
-    if isinstance(page, citizen_view.AlreadyBooked):
-        return redirect(url_for("citizen.booking", booking_id=page.booking_id))
-    return _render_choose(page)
+    def build() -> ResponseReturnValue:
+        try:
+            page = citizen_view.open_choose_page(
+                db.session, _citizen_id(), obligation_id, settings(), **_picker()
+            )
+        except NotFound:
+            abort(404)
+        if isinstance(page, citizen_view.AlreadyBooked):
+            return redirect(url_for("citizen.booking", booking_id=page.booking_id))
+        return _render_choose(page, keep=True)
+
+    return page_cache.rendered(
+        build,
+        lambda: citizen_view.slots_seen(db.session, _citizen_id(), obligation_id, settings()),
+    )
 
 
 def _page_again(obligation_id: int | None, booking_id: int | None) -> citizen_view.ChoosePage:
     """The free times (again, after a choice that was not booked; or to move a booking)."""
-    channel, week = _filter_args()
     try:
         if booking_id is not None:
             return citizen_view.rebook_page(
-                db.session,
-                _citizen_id(),
-                booking_id,
-                settings(),
-                channel=channel,
-                week=week,
-                day=_day_arg(),
+                db.session, _citizen_id(), booking_id, settings(), **_picker()
             )
         assert obligation_id is not None
         return citizen_view.choose_page(
-            db.session,
-            _citizen_id(),
-            obligation_id,
-            settings(),
-            channel=channel,
-            week=week,
-            day=_day_arg(),
+            db.session, _citizen_id(), obligation_id, settings(), **_picker()
         )
     except NotFound:
         abort(404)
