@@ -201,9 +201,11 @@ def _register_template_helpers(app: Flask, settings: Settings) -> None:
     def _inject() -> dict[str, object]:
         from .blueprints.nav import navigation
 
+        user = current_user._get_current_object()  # the object itself: a page asks it often
         return {
             "app_name": settings.app.name,
             "municipality": settings.app.municipality,
             "current_locale": select_locale(),
-            "nav_items": navigation(current_user),
+            "nav_items": navigation(user),
+            "current_user": user,
         }
