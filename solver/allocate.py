@@ -38,8 +38,9 @@ def conversation_bound(ix: Index, groups: Groups | None = None,
 
 
 def allocate_conversations(ix: Index, time_limit_s: float, max_rounds: int = 12,
-                           num_workers: int = 1) -> ConversationPlan:
-    """Bound and plan per independent component; components run in `num_workers` processes."""
+                           num_workers: int = 1, bounds: bool = True) -> ConversationPlan:
+    """Bound and plan per independent component; components run in `num_workers` processes.
+    Without `bounds` only the plan (the bounds are then those of the locked bookings)."""
     t0 = time.perf_counter()
     groups = build_groups(ix)
     parts = sorted(components(ix), key=lambda p: -len(p.convs))  # slowest first
@@ -49,7 +50,8 @@ def allocate_conversations(ix: Index, time_limit_s: float, max_rounds: int = 12,
     deadline = t0 + time_limit_s
     jobs = range(len(parts))
     workers = min(num_workers, len(parts))
-    _SHARED.update(ix=ix, groups=groups, parts=parts, deadline=deadline, rounds=max_rounds)
+    _SHARED.update(ix=ix, groups=groups, parts=parts, deadline=deadline, rounds=max_rounds,
+                   bounds=bounds)
     try:
         if workers > 1 and "fork" in mp.get_all_start_methods():
             with mp.get_context("fork").Pool(workers) as pool:
@@ -80,11 +82,13 @@ _SHARED: dict[str, Any] = {}
 def _component_job(i: int) -> tuple[int, int, dict[int, int], dict[str, float]]:
     ix, groups, part = _SHARED["ix"], _SHARED["groups"], _SHARED["parts"][i]
     stats: dict[str, float] = defaultdict(float)
-    net = Network(ix, groups, "bound", part)
-    bound = net.solve()[1]
-    count = net.max_count()
-    stats["build_seconds"] += net.build_s
-    stats["flow_seconds"] += net.solve_s
+    bound = count = 0
+    if _SHARED["bounds"]:
+        net = Network(ix, groups, "bound", part)
+        bound = net.solve()[1]
+        count = net.max_count()
+        stats["build_seconds"] += net.build_s
+        stats["flow_seconds"] += net.solve_s
     left = _SHARED["deadline"] - time.perf_counter()
     placed = _plan_component(ix, groups, part, left, _SHARED["rounds"], stats)
     return bound, count, placed, dict(stats)

@@ -19,6 +19,9 @@ from .solution import Solution, Unplanned
 class SolverSettings:
     time_limit_s: float = 60.0
     num_workers: int = 2
+    #: False: the plan only, without the proven upper bounds (the same plan, sooner): the
+    #: status is then "feasible" (or "infeasible") and the stats have no `upper_bound_*`
+    bounds: bool = True
 
 
 def _number(x: Fraction) -> int | float:
@@ -60,7 +63,8 @@ def solve(problem: Problem, settings: SolverSettings | None = None) -> Solution:
 
 def _solve(problem: Problem, settings: SolverSettings, t0: float) -> Solution:
     ix = build_index(problem)
-    conv = allocate_conversations(ix, settings.time_limit_s, num_workers=settings.num_workers)
+    conv = allocate_conversations(ix, settings.time_limit_s, num_workers=settings.num_workers,
+                                  bounds=settings.bounds)
     rehab = allocate_rehab(problem)
     conv_reasons = explain_conversations(ix, conv.placed)
     rehab_reasons = explain_rehab(problem, rehab.placed)
@@ -78,7 +82,7 @@ def _solve(problem: Problem, settings: SolverSettings, t0: float) -> Solution:
     on_time_n = len(conv_on_time) + len(rehab_on_time)
     if ix.locked_conflicts:
         status = "infeasible"
-    elif conv_w + rehab_w >= conv_bound + rehab_bound:
+    elif settings.bounds and conv_w + rehab_w >= conv_bound + rehab_bound:
         status = "optimal"
     else:
         status = "feasible"
@@ -100,6 +104,9 @@ def _solve(problem: Problem, settings: SolverSettings, t0: float) -> Solution:
         "late_days_total": lateness,
         "moved_bookings": moved,
     }
+    if not settings.bounds:
+        for key in [k for k in stats if "upper_bound" in k]:
+            del stats[key]
     if ix.locked_conflicts:
         stats["locked_conflicts"] = ix.locked_conflicts
     stats.update({f"flow_{k}": v for k, v in conv.stats.items()})

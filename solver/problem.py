@@ -39,7 +39,7 @@ from .validation import issues as worded
 
 __all__ = ["CHANNELS", "DEFAULT_TIMEZONE", "FORMAT", "POOLS", "Booking", "Caseworker",
            "Citizen", "Conversation", "Problem", "ProblemError", "RehabCase", "RehabMeeting",
-           "Settings", "Slot", "load_problem"]
+           "Settings", "Slot", "load_problem", "related"]
 
 
 class ProblemError(ValueError):
@@ -142,7 +142,7 @@ def load_problem(data: Any) -> Problem:
     if not isinstance(data, dict):
         raise ProblemError(["$: not a JSON object"])
     context = {"zone": zone_of(data.get("timezone", DEFAULT_TIMEZONE))}
-    with _no_cycle_collection():
+    with no_cycle_collection():
         try:
             head, sections = _validate(data, context)
         except ValidationError:
@@ -153,6 +153,18 @@ def load_problem(data: Any) -> Problem:
         return Problem(today=head.today, timezone=head.timezone,
                        settings=Settings(head.settings.rebook_days,
                                          head.settings.rehab_lead_days), **sections)
+
+
+def related(problem: Problem) -> Problem:
+    """`problem` itself if its lists relate as `load_problem` requires (unique ids, references,
+    `earliest ≤ deadline`, one booking per conversation), else the `ProblemError` that
+    `load_problem` raises. For problems a program makes from typed values, whose single values
+    hold by construction: then it equals `load_problem` of the same document, without
+    validating every value again."""
+    found = _relations({name: getattr(problem, name) for name in SECTIONS})
+    if found:
+        raise ProblemError([str(i) for i in sorted_issues(PlanDocument, found)])
+    return problem
 
 
 def _validate(data: dict[str, Any], context: dict[str, Any]) -> tuple[PlanDocument,
@@ -190,10 +202,11 @@ def _problems(data: dict[str, Any], context: dict[str, Any]) -> list[str]:
 
 
 @contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Loading makes a few hundred thousand objects and no reference cycles: the cyclic
-    garbage collector, which would walk them all again and again, waits until it is done
-    (about half the time of a city-sized instance)."""
+def no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector waits until the block is done: loading an instance makes
+    a few hundred thousand objects and no reference cycles, a simulated seed millions (the
+    collector would walk them again and again: about half the time of loading a city-sized
+    instance, a tenth of a seed's). Results do not depend on it."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -72,6 +72,8 @@ class Clock:
     def at(self, nominal: date) -> date | None:
         """The date the clock reaches the span ``nominal − start``; ``None`` if an open pause
         is met first."""
+        if not self._stops:  # no pause: the calendar
+            return nominal
         remaining = (nominal - self.start).days
         if remaining <= 0:
             return nominal

@@ -30,6 +30,7 @@ class CaseworkerSide:
     def __init__(self, ix: Index, groups: Groups, graph: Graph) -> None:
         self.ix, self.g, self.graph = ix, groups, graph
         self._usable: dict[tuple[int, int, int], list[int]] = {}
+        self.group_nodes: dict[int, int] = {}  # group -> its node, for the groups in use
         self._unit_usable: dict[tuple[int, int, int], list[int]] = {}
 
     def fits(self, gid: int, mask: int, minutes: int) -> bool:
@@ -83,7 +84,10 @@ class CaseworkerSide:
         return n
 
     def group_node(self, gid: int) -> int:
-        return self.graph.node(("G", gid), K_GROUP)
+        n = self.group_nodes.get(gid)
+        if n is None:
+            n = self.group_nodes[gid] = self.graph.node(("G", gid), K_GROUP)
+        return n
 
     def caseworker_days(self, cws: list[int], mode: str) -> None:
         """Groups in use -> their caseworker-day -> sink, for every day of the caseworkers."""
@@ -93,8 +97,9 @@ class CaseworkerSide:
             cd = graph.node(("CD", w, d), K_CWDAY)
             left = min(g.cwday_left[(w, d)], sum(g.cap[x] for x in gids))
             for gid in gids:
-                if ("G", gid) in graph.node_of:
-                    graph.arc(self.group_node(gid), cd, g.cap[gid])
+                n = self.group_nodes.get(gid)
+                if n is not None:
+                    graph.arc(n, cd, g.cap[gid])
             if mode == "bound":
                 graph.arc(cd, SINK, left)
                 continue

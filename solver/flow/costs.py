@@ -36,7 +36,7 @@ class Objective:
 
     def __init__(self, ix: Index, groups: Groups, mode: str) -> None:
         self.ix, self.mode = ix, mode
-        horizon = max((k[1] for k in groups.key), default=ix.today)
+        horizon = ix.today if groups.last_day is None else groups.last_day
         self.b_place = C_LATE * (max(0, horizon - min(ix.conv_deadline, default=horizon)) + 2)
 
     def value(self, c: int, d: int) -> tuple[int, int]:

@@ -30,6 +30,8 @@ class Graph:
         self.caps: list[int] = []
         self.wpart: list[int] = []  # on-time weight (scaled) carried by the arc
         self.lower: list[int] = []  # value of the lower tiers (plan mode)
+        self._append = (self.tails.append, self.heads.append, self.caps.append,
+                        self.wpart.append, self.lower.append)
 
     def node(self, key: NodeKey, kind: int) -> int:
         """The node of `key`, made (with its kind) on first use."""
@@ -40,11 +42,12 @@ class Graph:
         return n
 
     def arc(self, tail: int, head: int, cap: int, wpart: int = 0, lower: int = 0) -> int:
-        self.tails.append(tail)
-        self.heads.append(head)
-        self.caps.append(cap)
-        self.wpart.append(wpart)
-        self.lower.append(lower)
+        to_tails, to_heads, to_caps, to_wpart, to_lower = self._append
+        to_tails(tail)
+        to_heads(head)
+        to_caps(cap)
+        to_wpart(wpart)
+        to_lower(lower)
         return len(self.tails) - 1
 
     @property

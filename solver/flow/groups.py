@@ -23,6 +23,7 @@ class Groups:
     by_cwday: dict[tuple[int, int], list[int]]
     cwday_left: dict[tuple[int, int], int]
     by_cw: dict[int, list[int]]  # caseworker -> days with a free group
+    last_day: int | None = None  # the latest day of a group (None: no group)
 
 
 def build_groups(ix: Index) -> Groups:
@@ -50,6 +51,7 @@ def build_groups(ix: Index) -> Groups:
             g.cwday_left[(w, d)] = left
         g.cap[gid] += ix.slot_left[s]
         g.slots[gid].append(s)
+    g.last_day = max((k[1] for k in g.key), default=None)
     return g
 
 

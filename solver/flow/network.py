@@ -121,8 +121,8 @@ class Network:
             moved, tokens[t] = src[:take], src[take:]
             tokens[h].extend(moved)
         placed: dict[int, int] = {}
-        for gid in range(len(self.g.key)):
-            convs = tokens.get(graph.node_of.get(("G", gid), -1))
+        for gid, node in sorted(self.side.group_nodes.items()):  # the groups in use, in order
+            convs = tokens.get(node)
             if convs:
                 placed.update(assign_slots(self.ix, self.g.slots[gid], convs))
         return placed

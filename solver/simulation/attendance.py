@@ -20,7 +20,7 @@ import datetime as dt
 from booking.rules import HeldConversation
 from solver.attendance import estimate_show_probability
 
-from .draws import stream, uniform
+from .draws import randint, uniform
 from .state import WorldState
 from .world import DAY, Need, Seat
 
@@ -38,11 +38,12 @@ class Attendance(WorldState):
         `[policy] prior_strength` attempts, and the attempts observed so far (kept on the
         citizen, renewed by `_observe`)."""
         c = need.cit
-        if c.estimate is None:
-            c.estimate = estimate_show_probability(c.attended, c.missed,
-                                                   self.prior_mean[c.spec.group],
-                                                   self.scenario.policy.prior_strength)
-        return c.estimate
+        estimate = c.estimate
+        if estimate is None:
+            estimate = c.estimate = estimate_show_probability(
+                c.attended, c.missed, self.prior_mean[c.spec.group],
+                self.scenario.policy.prior_strength)
+        return estimate
 
     def _observe(self, need: Need, came: bool, measured: bool) -> bool:
         """The job centre sees whether the citizen came: the estimate made before (with the
@@ -79,7 +80,12 @@ class Attendance(WorldState):
         """One individual seat: cancelled if its caseworker is sick; else its citizen(s) come
         or not, and an idle seat takes a citizen still waiting from a group call-in."""
         res = self.result
-        booked = sorted(seat.booked, key=lambda n: (n.deadline, n.cit.id))
+        if seat.need is None:
+            booked = []
+        elif seat.extra is None:
+            booked = [seat.need]
+        else:
+            booked = sorted((seat.need, seat.extra), key=lambda n: (n.deadline, n.cit.id))
         if seat.cw in sick:
             for need in booked:
                 self.unbook(need)
@@ -134,14 +140,14 @@ class Attendance(WorldState):
         c = need.cit
         if held:
             c.held.append(HeldConversation(day, joint=need.joint, channel=channel))
-            c.need = None
-            self.next_check[c.id] = day + DAY
+            self._set_need(c, None)
+            self._check_on(c, day + DAY)
             res.held += measured
             return
         res.missed += measured and not came
         need.attempt += 1
         r = self.booking.rebook_days
-        delay = stream(self.seed, "rebook", c.id, need.key, need.attempt).randint(r.min, r.max)
+        delay = randint(self.seed, r.min, r.max, "rebook", c.id, need.key, need.attempt)
         need.ready = day + dt.timedelta(days=max(1, delay))
         need.central = True
 

@@ -5,6 +5,7 @@ meeting, the group call-ins of some days."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from .state import WorldState
 from .world import Case, Need, Seat, Session
@@ -54,10 +55,7 @@ class Bookings(WorldState):
     def needs(self, day: dt.date, early: bool = False) -> list[Need]:
         """Needs whose call-in letter has gone out (`early`: or may go out early), earliest
         deadline first."""
-        out = [c.need for c in self.active if c.need is not None
-               and (c.need.known if early else c.need.appear) <= day]
-        out.sort(key=lambda n: (n.deadline, n.cit.id))
-        return out
+        return self.open_needs.visible(day, early)
 
     def waiting_cases(self, day: dt.date) -> list[Case]:
         return [c for c in self.cases if c.presented is None and c.meeting is None
@@ -70,6 +68,8 @@ class Bookings(WorldState):
         return day + dt.timedelta(weeks=self.booking.horizon_weeks)
 
 
-def days_between(lo: dt.date, hi: dt.date) -> list[dt.date]:
-    """Every date from `lo` to `hi`, both included."""
-    return [lo + dt.timedelta(days=i) for i in range((hi - lo).days + 1)]
+@lru_cache(maxsize=4096)
+def days_between(lo: dt.date, hi: dt.date) -> tuple[dt.date, ...]:
+    """Every date from `lo` to `hi`, both included (kept: the policies ask for the same spans
+    again and again)."""
+    return tuple(lo + dt.timedelta(days=i) for i in range((hi - lo).days + 1))

@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 Record = Sequence[Any]  # (estimate, prior, truth, came), as JSON gives it back: a list
 
 
 def _brier(forecasts: list[float], outcomes: list[float]) -> float:
-    return sum((f - o) ** 2 for f, o in zip(forecasts, outcomes, strict=True)) / len(outcomes)
+    return sum([(f - o) ** 2 for f, o in zip(forecasts, outcomes, strict=True)]) / len(outcomes)
 
 
 def calibration(records: list[Record], bins: int = 10) -> dict[str, Any]:
@@ -27,27 +29,30 @@ def calibration(records: list[Record], bins: int = 10) -> dict[str, Any]:
     if not records:
         return {"n": 0, "brier": None, "brier_prior": None, "brier_truth": None,
                 "mean_abs_error": None, "deciles": []}
-    est = [float(r[0]) for r in records]
-    prior = [float(r[1]) for r in records]
-    truth = [float(r[2]) for r in records]
-    came = [1.0 if r[3] else 0.0 for r in records]
+    columns = list(zip(*records, strict=True))
+    est = list(map(float, columns[0]))
+    prior = list(map(float, columns[1]))
+    truth = list(map(float, columns[2]))
+    came = [1.0 if c else 0.0 for c in columns[3]]
     n = len(records)
-    order = sorted(range(n), key=lambda i: (est[i], truth[i]))
+    # by estimate, then truth, then record: two stable sorts on one float each
+    by_truth = np.argsort(np.asarray(truth), kind="stable")
+    order = by_truth[np.argsort(np.asarray(est)[by_truth], kind="stable")]
+    columns_in_order = [np.asarray(col)[order].tolist() for col in (est, came, truth)]
     deciles = []
     for b in range(min(bins, n)):
-        idx = order[b * n // min(bins, n):(b + 1) * n // min(bins, n)]
-        if not idx:
+        lo, hi = b * n // min(bins, n), (b + 1) * n // min(bins, n)
+        if hi <= lo:
             continue
-        k = len(idx)
-        deciles.append({"n": k,
-                        "estimate": sum(est[i] for i in idx) / k,
-                        "came": sum(came[i] for i in idx) / k,
-                        "truth": sum(truth[i] for i in idx) / k})
+        k = hi - lo
+        # summed one by one in that order (as floats add up in Python, not numpy's pairwise)
+        e, c, t = (sum(col[lo:hi]) / k for col in columns_in_order)
+        deciles.append({"n": k, "estimate": e, "came": c, "truth": t})
     return {"n": n,
             "brier": _brier(est, came),
             "brier_prior": _brier(prior, came),
             "brier_truth": _brier(truth, came),
-            "mean_abs_error": sum(abs(e - t) for e, t in zip(est, truth, strict=True)) / n,
+            "mean_abs_error": sum([abs(e - t) for e, t in zip(est, truth, strict=True)]) / n,
             "deciles": deciles}
 
 

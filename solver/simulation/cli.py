@@ -12,16 +12,20 @@ random numbers, see `draws`). The scenario file format is documented in
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing as mp
 import os
 import sys
 import time
+from collections.abc import Iterator
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Any
 
+from ..problem import no_cycle_collection
 from .policies import POLICIES
-from .population import population
+from .population import forget_programmes, population
 from .report import summarise, svg_plot, table
 from .run import RunResult, World
 from .scenario import load_scenario, resolve_rule_set
@@ -34,13 +38,15 @@ def run_seed(scenario: Scenario, seed: int, weeks: int,
              policies: tuple[str, ...] = DEFAULT_POLICIES,
              check_plans: bool = False) -> dict[str, RunResult]:
     """Every policy on one seed's world; the population is drawn once and shared."""
-    rule_set = resolve_rule_set(scenario)
-    specs = population(scenario, rule_set, seed, scenario.warmup_weeks + weeks)
-    out = {}
-    for name in policies:
-        world = World(scenario, rule_set, seed, weeks, specs, POLICIES[name](), check_plans)
-        out[name] = world.run()
-    return out
+    with no_cycle_collection():
+        rule_set = resolve_rule_set(scenario)
+        forget_programmes()  # another seed's citizens are not this one's
+        specs = population(scenario, rule_set, seed, scenario.warmup_weeks + weeks)
+        out = {}
+        for name in policies:
+            world = World(scenario, rule_set, seed, weeks, specs, POLICIES[name](), check_plans)
+            out[name] = world.run()
+        return out
 
 
 def _job(args: tuple[Scenario, int, int, tuple[str, ...], bool]) -> dict[str, dict[str, Any]]:
@@ -50,15 +56,26 @@ def _job(args: tuple[Scenario, int, int, tuple[str, ...], bool]) -> dict[str, di
 
 def run(scenario: Scenario, seeds: list[int], weeks: int,
         policies: tuple[str, ...] = DEFAULT_POLICIES, check_plans: bool = False,
-        jobs: int = 1) -> dict[str, list[dict[str, Any]]]:
-    """Per policy, one result per seed (seed order), as plain JSON-able dicts."""
+        jobs: int = 1, pool: Pool | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Per policy, one result per seed (seed order), as plain JSON-able dicts; the seeds run
+    in `pool`, else in `jobs` processes of their own."""
     tasks = [(scenario, s, weeks, policies, check_plans) for s in seeds]
-    if jobs > 1 and len(seeds) > 1 and "fork" in mp.get_all_start_methods():
-        with mp.get_context("fork").Pool(min(jobs, len(seeds))) as pool:
-            per_seed = pool.map(_job, tasks, chunksize=1)
+    if pool is not None:
+        per_seed = pool.map(_job, tasks, chunksize=1)
     else:
-        per_seed = [_job(t) for t in tasks]
+        with _processes(jobs, len(seeds)) as own:
+            per_seed = own.map(_job, tasks, chunksize=1) if own else [_job(t) for t in tasks]
     return {name: [r[name] for r in per_seed] for name in policies}
+
+
+@contextlib.contextmanager
+def _processes(jobs: int, tasks: int) -> Iterator[Pool | None]:
+    """A pool of `jobs` forked processes (at most one per task), or None for one process."""
+    if jobs > 1 and tasks > 1 and "fork" in mp.get_all_start_methods():
+        with mp.get_context("fork").Pool(min(jobs, tasks)) as pool:
+            yield pool
+    else:
+        yield None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,8 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     t0 = time.perf_counter()
-    runs = run(scenario, seeds, args.weeks, policies, args.check, args.jobs)
-    summary = summarise(scenario, runs, args.weeks, seeds)
+    with _processes(args.jobs, len(seeds)) as pool:  # the policies' calibrations too
+        runs = run(scenario, seeds, args.weeks, policies, args.check, args.jobs, pool)
+        summary = summarise(scenario, runs, args.weeks, seeds, pool.map if pool else map)
     summary["wall_seconds"] = round(time.perf_counter() - t0, 1)
     print(table(summary))
     broken = [line for rs in runs.values() for r in rs for line in r["broken"]]

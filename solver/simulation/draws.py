@@ -4,6 +4,10 @@
 A policy therefore never changes what the world draws: citizen 17's third attempt at her second
 conversation shows up or not on the same draw whichever policy booked it, and whenever it was
 booked. Keys are hashed with BLAKE2b (stable across runs and Python versions; `hash()` is not).
+
+The single draws (`uniform`, `randint`) are kept (per process, the most recent `KEPT` keys):
+every policy of a seed asks for mostly the same ones, and a stream is its key, so a kept draw is
+the draw.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+from functools import lru_cache
+
+KEPT = 1 << 17  # single draws kept per process (a seed of a city-sized scenario asks ~60 000)
 
 
 def stream(seed: int, *key: object) -> random.Random:
@@ -19,9 +26,16 @@ def stream(seed: int, *key: object) -> random.Random:
     return random.Random(int.from_bytes(digest, "big"))
 
 
+@lru_cache(maxsize=KEPT)
 def uniform(seed: int, *key: object) -> float:
     """One uniform draw in [0, 1) for the key (the first draw of its stream)."""
     return stream(seed, *key).random()
+
+
+@lru_cache(maxsize=KEPT)
+def randint(seed: int, low: int, high: int, *key: object) -> int:
+    """`stream(seed, *key).randint(low, high)`: one integer in [low, high] for the key."""
+    return stream(seed, *key).randint(low, high)
 
 
 def poisson(rng: random.Random, mean: float) -> int:

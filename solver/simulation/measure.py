@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .population import obligations
+from .population import fulfilment
 from .state import WorldState
 from .world import DAY
 
@@ -64,13 +64,12 @@ class Measurement(WorldState):
         for c in self.citizens:
             if c.spec.start >= self.end:
                 continue
-            for ob in obligations(self.rule_set, c.spec, c.held, self.end - DAY):
+            for ob, done in fulfilment(self.rule_set, c.spec, c.held, self.end - DAY):
                 if not (ob.bookable and ob.mandatory):
                     continue
                 judge = getattr(ob, against)
                 if not self.measure_from <= judge < self.end:
                     continue
-                done = ob.fulfilled_on
                 ok = done is not None and done <= judge
                 week = (judge - self.measure_from).days // 7
                 res.due[c.spec.group] += 1

@@ -7,6 +7,10 @@ out, the next `lock_days`), group call-in invitations as locked bookings in one 
 unlocked booking), rehabilitation cases whose material has not gone to the region yet.
 `snapshot` writes the current bookings of any policy as an instance and a solution, so that
 `solver.check` can judge every policy's plan by the contract's hard rules.
+
+An instance is built as the solver's typed `Problem` (`Instance.problem`), checked for the
+relations between its lists (`solver.problem.related`); its values hold by construction, so it
+equals `load_problem` of its document (`Instance.data`, `document`), which a test compares.
 """
 
 from __future__ import annotations
@@ -14,11 +18,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ..problem import FORMAT
+from ..problem import (
+    FORMAT,
+    Booking,
+    Caseworker,
+    Citizen,
+    Conversation,
+    Problem,
+    RehabCase,
+    RehabMeeting,
+    Settings,
+    Slot,
+    related,
+)
 from ..solution import Solution
-from .world import Case, Meeting, Need, Seat, Session
+from .world import Case, Meeting, Need, Seat, Session, first_index
 
 if TYPE_CHECKING:
     from .run import World
@@ -28,11 +45,43 @@ LATE_WEIGHT = 0.01  # a need that can no longer be met on time: placed, as early
 
 @dataclass
 class Instance:
-    data: dict[str, Any]
+    problem: Problem
     needs: dict[str, Need] = field(default_factory=dict)
     seats: dict[str, Seat] = field(default_factory=dict)
     cases: dict[str, Case] = field(default_factory=dict)
     meetings: dict[str, Meeting] = field(default_factory=dict)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The instance as a `jobcenter-plan/1` document (`load_problem` of it is `problem`)."""
+        return document(self.problem)
+
+
+def document(problem: Problem) -> dict[str, Any]:
+    """A problem as the `jobcenter-plan/1` document it reads from."""
+    s = problem.settings
+    return {
+        "format": FORMAT, "timezone": problem.timezone, "today": problem.today.isoformat(),
+        "settings": {"rebook_days": s.rebook_days, "rehab_lead_days": s.rehab_lead_days},
+        "caseworkers": [{"id": w.id, "unit": w.unit, "max_per_day": w.max_per_day}
+                        for w in problem.caseworkers],
+        "citizens": [{"id": c.id, "unit": c.unit, "caseworker": c.caseworker,
+                      "show_probability": c.show_probability, "channels": sorted(c.channels)}
+                     for c in problem.citizens],
+        "slots": [{"id": x.id, "caseworker": x.caseworker, "start": x.start,
+                   "minutes": x.minutes, "channel": x.channel, "capacity": x.capacity}
+                  for x in problem.slots],
+        "conversations": [{"id": c.id, "citizen": c.citizen, "earliest": c.earliest.isoformat(),
+                           "deadline": c.deadline.isoformat(), "minutes": c.minutes,
+                           "pool": c.pool, "weight": c.weight}
+                          for c in problem.conversations],
+        "bookings": [{"conversation": b.conversation, "slot": b.slot, "locked": b.locked}
+                     for b in problem.bookings],
+        "rehab_meetings": [{"id": m.id, "date": m.date.isoformat(), "capacity": m.capacity}
+                           for m in problem.rehab_meetings],
+        "rehab_cases": [{"id": r.id, "citizen": r.citizen, "ready": r.ready.isoformat(),
+                         "deadline": r.deadline.isoformat(), "material_sent": r.material_sent,
+                         "weight": r.weight} for r in problem.rehab_cases]}
 
 
 def _start(day: dt.date, time: str) -> str:
@@ -44,48 +93,71 @@ def _conv_id(need: Need) -> str:
 
 
 class _Builder:
+    """The instance's typed values, list by list, in the order they are added (the order is
+    part of the result: ties in the allocation are broken by it)."""
+
     def __init__(self, world: World, today: dt.date) -> None:
         self.world = world
         self.today = today
         r = world.booking.rebook_days
-        self.data: dict[str, Any] = {
-            "format": FORMAT, "timezone": "Europe/Copenhagen", "today": today.isoformat(),
-            "settings": {"rebook_days": round((r.min + r.max) / 2),
-                         "rehab_lead_days": world.scenario.rehab.lead_days},
-            "caseworkers": [{"id": cw, "unit": unit} for cw, unit in world.unit_of.items()],
-            "citizens": [], "slots": [], "conversations": [], "bookings": [],
-            "rehab_meetings": [], "rehab_cases": []}
-        self.inst = Instance(self.data)
-        self.citizens: set[str] = set()
+        self.rebook_days = round((r.min + r.max) / 2)
+        self.rehab_lead_days = world.scenario.rehab.lead_days
+        self.caseworkers = [Caseworker(cw, unit) for cw, unit in world.unit_of.items()]
+        self.citizens: list[Citizen] = []
+        self.slots: list[Slot] = []
+        self.conversations: list[Conversation] = []
+        self.bookings: list[Booking] = []
+        self.rehab_meetings: list[RehabMeeting] = []
+        self.rehab_cases: list[RehabCase] = []
+        self.inst = Instance(Problem(today))
+        self.cit_ids: set[str] = set()
         self.group_units: set[str] = set()
+
+    def problem(self) -> Problem:
+        return related(Problem(
+            today=self.today, timezone="Europe/Copenhagen",
+            settings=Settings(self.rebook_days, self.rehab_lead_days),
+            caseworkers=tuple(self.caseworkers), citizens=tuple(self.citizens),
+            slots=tuple(self.slots), conversations=tuple(self.conversations),
+            bookings=tuple(self.bookings), rehab_meetings=tuple(self.rehab_meetings),
+            rehab_cases=tuple(self.rehab_cases)))
+
+    def instance(self) -> Instance:
+        self.inst.problem = self.problem()
+        return self.inst
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return document(self.problem())
 
     def seat(self, seat: Seat) -> str:
         if seat.id not in self.inst.seats:
             self.inst.seats[seat.id] = seat
-            self.data["slots"].append({"id": seat.id, "caseworker": seat.cw,
-                                       "start": _start(seat.day, seat.time),
-                                       "minutes": seat.minutes, "channel": seat.channel,
-                                       "capacity": 2 if seat.extra is not None else 1})
+            capacity = 2 if seat.extra is not None else 1
+            known = self.world.plan_slots  # a seat's slot is asked for week after week
+            slot = known.get((seat.id, capacity))
+            if slot is None:
+                slot = known[(seat.id, capacity)] = Slot(
+                    seat.id, seat.cw, _start(seat.day, seat.time), seat.day, seat.minutes,
+                    seat.channel, capacity)
+            self.slots.append(slot)
         return seat.id
 
     def session(self, sess: Session, capacity: int) -> str:
         if sess.unit not in self.group_units:
             self.group_units.add(sess.unit)
-            self.data["caseworkers"].append({"id": f"grp:{sess.unit}", "unit": sess.unit})
-        self.data["slots"].append({"id": sess.id, "caseworker": f"grp:{sess.unit}",
-                                   "start": _start(sess.day, sess.time), "minutes": sess.minutes,
-                                   "channel": "in_person", "capacity": max(1, capacity)})
+            self.caseworkers.append(Caseworker(f"grp:{sess.unit}", sess.unit))
+        self.slots.append(Slot(sess.id, f"grp:{sess.unit}", _start(sess.day, sess.time),
+                               sess.day, sess.minutes, "in_person", max(1, capacity)))
         return sess.id
 
     def need(self, need: Need, p: float, earliest: dt.date, pool: str = "caseworker",
              target: dt.date | None = None) -> str:
         spec = need.cit.spec
-        if spec.id not in self.citizens:
-            self.citizens.add(spec.id)
-            self.data["citizens"].append({"id": spec.id, "unit": spec.unit,
-                                          "caseworker": spec.caseworker,
-                                          "show_probability": p,
-                                          "channels": list(need.channels)})
+        if spec.id not in self.cit_ids:
+            self.cit_ids.add(spec.id)
+            self.citizens.append(Citizen(spec.id, spec.unit, spec.caseworker, float(p),
+                                         _channel_set(need.channels)))
         cid = _conv_id(need)
         weight = 1.0
         deadline = need.deadline
@@ -93,16 +165,13 @@ class _Builder:
             deadline, weight = earliest, LATE_WEIGHT
         elif target is not None:
             deadline = max(earliest, min(deadline, target))
-        self.data["conversations"].append({"id": cid, "citizen": spec.id,
-                                           "earliest": earliest.isoformat(),
-                                           "deadline": deadline.isoformat(),
-                                           "minutes": need.minutes, "pool": pool,
-                                           "weight": weight})
+        self.conversations.append(Conversation(cid, spec.id, earliest, deadline, need.minutes,
+                                               pool, weight))
         self.inst.needs[cid] = need
         return cid
 
     def booking(self, conv: str, slot: str, locked: bool) -> None:
-        self.data["bookings"].append({"conversation": conv, "slot": slot, "locked": locked})
+        self.bookings.append(Booking(conv, slot, locked))
 
     def rehab(self, day: dt.date, horizon_days: int, cases: list[Case],
               sent: dict[Meeting, int], shift: int = 0) -> None:
@@ -111,29 +180,30 @@ class _Builder:
         notice, so a case's `ready` moves `shift` days later and the lead `shift` days shorter:
         max(ready + shift, day + shift) + (lead - shift) = max(ready, day) + lead, as in the
         job centre."""
-        if shift:
-            self.data["settings"]["rehab_lead_days"] -= shift
+        self.rehab_lead_days -= shift
         last = day + dt.timedelta(days=horizon_days)
         for m in self.world.meetings:
             if day <= m.day <= last:
                 self.inst.meetings[m.id] = m
-                self.data["rehab_meetings"].append(
-                    {"id": m.id, "date": m.day.isoformat(),
-                     "capacity": max(0, m.capacity - sent.get(m, 0))})
+                self.rehab_meetings.append(
+                    RehabMeeting(m.id, m.day, max(0, m.capacity - sent.get(m, 0))))
         for case in cases:
             self.inst.cases[case.id] = case
             self.need_citizen(case)
-            self.data["rehab_cases"].append({"id": case.id, "citizen": case.cit.id,
-                                             "ready": (case.ready + dt.timedelta(
-                                                 days=shift)).isoformat(),
-                                             "deadline": case.deadline.isoformat()})
+            self.rehab_cases.append(RehabCase(case.id, case.cit.id,
+                                              case.ready + dt.timedelta(days=shift),
+                                              case.deadline))
 
     def need_citizen(self, case: Case) -> None:
         spec = case.cit.spec
-        if spec.id not in self.citizens:
-            self.citizens.add(spec.id)
-            self.data["citizens"].append({"id": spec.id, "unit": spec.unit,
-                                          "caseworker": spec.caseworker})
+        if spec.id not in self.cit_ids:
+            self.cit_ids.add(spec.id)
+            self.citizens.append(Citizen(spec.id, spec.unit, spec.caseworker))
+
+
+@lru_cache(maxsize=64)
+def _channel_set(channels: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(channels)
 
 
 def plan_instance(world: World, day: dt.date, locked: list[Need], free: list[Need],
@@ -159,8 +229,11 @@ def plan_instance(world: World, day: dt.date, locked: list[Need], free: list[Nee
             conv = bld.need(need, view_p(need), min(need.earliest, need.deadline))
             bld.booking(conv, bld.seat(need.seat), True)
     for seats in world.seats_by_cw.values():
-        for seat in seats:
-            if today <= seat.day <= hi and seat.need is None and seat.session is None:
+        for i in range(first_index(seats, today), len(seats)):
+            seat = seats[i]
+            if seat.day > hi:
+                break
+            if seat.need is None and seat.session is None:
                 bld.seat(seat)
     for need in free:
         earliest = max(need.earliest, need.ready, today)
@@ -182,14 +255,14 @@ def plan_instance(world: World, day: dt.date, locked: list[Need], free: list[Nee
             open_cases.append(case)
     bld.rehab(day, b.plan_horizon_days + lead + 28, open_cases, sent,
               shift=min(b.notice_days, lead))
-    return bld.inst
+    return bld.instance()
 
 
 def snapshot(world: World, day: dt.date) -> tuple[Instance, Solution]:
     """Every booking from `day` on, as an instance (bookings unlocked) and its solution."""
     bld = _Builder(world, day)
     sol = Solution(status="feasible")
-    needs = [c.need for c in world.active if c.need is not None and c.need.booked]
+    needs = [c.need for c in world.active.values() if c.need is not None and c.need.booked]
     by_session: dict[Session, list[Need]] = {}
     for need in needs:
         if need.session is not None:
@@ -213,4 +286,4 @@ def snapshot(world: World, day: dt.date) -> tuple[Instance, Solution]:
     for case, meeting in booked:
         if not case.sent(day, lead):
             sol.rehab.append((case.id, meeting.id))
-    return bld.inst, sol
+    return bld.instance(), sol

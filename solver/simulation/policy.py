@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..check import check
-from ..problem import load_problem
 from .plan import snapshot
 from .world import Case, Meeting, Need, first_free
 
@@ -64,6 +63,6 @@ class Policy(ABC):
         """With `check_plans`, every day's bookings go through `solver.check`."""
         if world.check_plans and working(world, day):
             inst, sol = snapshot(world, day)
-            broken = check(load_problem(inst.data), sol)
+            broken = check(inst.problem, sol)
             world.result.plans_checked += 1
             world.result.broken += [f"{self.name} {day}: {line}" for line in broken]

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from .run import World
 
 NOON = "12:00"  # a window is a morning: in-person seats starting before noon
+#: the job centre's own group call-ins are invited only while their expected arrivals beyond
+#: the seats stay at or below this share of their expected arrivals (`within_share`)
+AWAY_SHARE = 0.015
 
 
 def invite_count(candidates: Sequence[float], capacity: int, risk: float,
@@ -87,6 +90,27 @@ def has_room(world: World, sess: Session, need: Need, view_p: Callable[[Need], f
     invited = tuple(view_p(n) for n in sess.invitees)
     overflow = _invited_tail(invited, capacity(world, sess, most)).copy().add(view_p(need))
     return bool(overflow.overflow <= risk + 1e-12)
+
+
+@lru_cache(maxsize=4096)
+def _pmf(invited: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(arrival_distribution(invited))
+
+
+def expected_overflow(invited: tuple[float, ...], seats: int, p: float | None = None) -> float:
+    """E[(arrivals − seats)+] of the invitees (and one more with probability `p`)."""
+    pmf = _pmf(invited)
+    if p is not None:
+        pmf = tuple(pmf[k] * (1 - p) + (pmf[k - 1] * p if k else 0.0) for k in range(len(pmf))
+                    ) + (pmf[-1] * p,)
+    return sum((k - seats) * pmf[k] for k in range(seats + 1, len(pmf)))
+
+
+def within_share(invited: tuple[float, ...], p: float | None, seats: int) -> bool:
+    """The expected arrivals beyond the seats (of the invitees and one more with probability
+    `p`) at most `AWAY_SHARE` of their expected arrivals."""
+    expected = sum(invited) + (p or 0.0)
+    return expected_overflow(invited, seats, p) <= AWAY_SHARE * expected + 1e-12
 
 
 @lru_cache(maxsize=4096)

@@ -36,6 +36,7 @@ def population(scenario: Scenario, rule_set: RuleSet, seed: int, weeks: int) -> 
     `assignment = "balanced"` gives each new citizen the unit's caseworker with the fewest
     active citizens (in order of start); `"random"` draws one."""
     sim_start = scenario.start
+    last_day = sim_start + dt.timedelta(weeks=weeks)
     # per caseworker: citizens without an end, and the ends still ahead (a heap); the starts
     # come in order, so an end on or before one start is past for every later one
     open_ended: dict[str, int] = defaultdict(int)
@@ -57,6 +58,9 @@ def population(scenario: Scenario, rule_set: RuleSet, seed: int, weeks: int) -> 
         if spec.end is not None and spec.end <= sim_start:
             continue
         if spec.start < sim_start:
+            # built once for the whole run: its last day asks this far ahead
+            until = last_day + dt.timedelta(days=LOOKAHEAD_DAYS)
+            _programme(rule_set, spec, until, horizon=until)
             spec = _with_history(spec, scenario, rule_set)
         out.append(spec)
     for c in scenario.citizens:
@@ -120,8 +124,15 @@ def obligations(rule_set: RuleSet, spec: CitizenSpec, held: list[HeldConversatio
     return list(_each(rule_set, spec, held, until))
 
 
-def _each(rule_set: RuleSet, spec: CitizenSpec, held: list[HeldConversation],
-          until: dt.date) -> Iterator[Obligation]:
+def forget_programmes() -> None:
+    """Drop the programmes built so far (those of another seed's citizens)."""
+    _programmes.clear()
+
+
+def _programme(rule_set: RuleSet, spec: CitizenSpec, until: dt.date,
+               horizon: dt.date | None = None) -> ProgrammeObligations:
+    """The citizen's programme, built once (again only when asked past its horizon): to
+    `horizon`, by default `HORIZON_DAYS` past `until`."""
     key = (id(rule_set), spec.group, spec.start, spec.birth_date, spec.end)
     prog = _programmes.get(key)
     if (prog is None or prog.rule_set is not rule_set
@@ -129,19 +140,39 @@ def _each(rule_set: RuleSet, spec: CitizenSpec, held: list[HeldConversation],
         if len(_programmes) >= CACHED_PROGRAMMES:
             _programmes.clear()
         prog = _programmes[key] = ProgrammeObligations(
-            rule_set, spec.group, spec.start, horizon=until + dt.timedelta(days=HORIZON_DAYS),
+            rule_set, spec.group, spec.start,
+            horizon=horizon or until + dt.timedelta(days=HORIZON_DAYS),
             birth_date=spec.birth_date, programme_end=spec.end)
-    return prog.each(held, until)
+    return prog
+
+
+def _each(rule_set: RuleSet, spec: CitizenSpec, held: list[HeldConversation],
+          until: dt.date) -> Iterator[Obligation]:
+    return _programme(rule_set, spec, until).each(held, until)
+
+
+def fulfilment(rule_set: RuleSet, spec: CitizenSpec, held: list[HeldConversation],
+               until: dt.date) -> Iterator[tuple[Obligation, dt.date | None]]:
+    """`obligations` as (the obligation as it stands open, the date it was fulfilled on or
+    None): `ProgrammeObligations.each_fulfilled`."""
+    return _programme(rule_set, spec, until).each_fulfilled(held, until)
 
 
 def next_obligation(rule_set: RuleSet, spec: CitizenSpec, held: list[HeldConversation],
                     day: dt.date) -> Obligation | None:
     """The earliest-deadline open, bookable, mandatory conversation that can still be met."""
-    for ob in _each(rule_set, spec, held, day + dt.timedelta(days=LOOKAHEAD_DAYS)):
-        if (ob.bookable and ob.mandatory and ob.is_open
-                and (ob.closes is None or ob.closes >= day)):
-            return ob
-    return None
+    until = day + dt.timedelta(days=LOOKAHEAD_DAYS)
+    return _programme(rule_set, spec, until).first_open(
+        held, until, lambda ob: (ob.bookable and ob.mandatory
+                                 and (ob.closes is None or ob.closes >= day)))
+
+
+def quiet_until(rule_set: RuleSet, spec: CitizenSpec, day: dt.date) -> dt.date:
+    """When `next_obligation` found nothing on `day`: the first day it may find something with
+    the same history (before it, no obligation starts within its look-ahead)."""
+    until = day + dt.timedelta(days=LOOKAHEAD_DAYS)
+    first = _programme(rule_set, spec, until).next_start(until)
+    return dt.date.max if first is None else first - dt.timedelta(days=LOOKAHEAD_DAYS)
 
 
 def rehab_ready(seed: int, scenario: Scenario, spec: CitizenSpec) -> dt.date:

@@ -8,7 +8,7 @@ so their intervals are those of the per-seed differences.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..chart import Series, line_chart
@@ -20,6 +20,7 @@ T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8
         17: 2.110, 18: 2.101, 19: 2.093, 20: 2.086, 21: 2.080, 22: 2.074, 23: 2.069, 24: 2.064,
         25: 2.060, 26: 2.056, 27: 2.052, 28: 2.048, 29: 2.045, 30: 2.042, 40: 2.021, 60: 2.000,
         120: 1.980}
+Mapper = Callable[[Callable[[Any], dict[str, Any]], Iterable[Any]], Iterable[dict[str, Any]]]
 COLOURS = {"today": "#c0392b", "edf": "#b35900", "solver": "#2471a3", "clairvoyant": "#6c7a7b"}
 DASHES = {"today": "7 4", "edf": "2 3", "clairvoyant": "9 3 2 3"}  # solver: solid
 
@@ -46,8 +47,12 @@ def _share(a: float, b: float) -> float:
 
 
 def summarise(scenario: Any, runs: dict[str, list[dict[str, Any]]], weeks: int,
-              seeds: list[int]) -> dict[str, Any]:
+              seeds: list[int], mapper: Mapper = map) -> dict[str, Any]:
+    """The figures across seeds; `mapper` computes the policies' calibrations (a process
+    pool's `map` computes them side by side)."""
     groups = sorted({g for rs in runs.values() for r in rs for g in r["due"]})
+    calibrations = dict(zip(runs, mapper(calibration, [
+        [x for r in rs for x in r["calibration"]] for rs in runs.values()]), strict=True))
     out: dict[str, Any] = {"scenario": scenario.name, "weeks": weeks, "seeds": seeds,
                            "confidence_interval": "95 %, across seeds, Student t (n-1 df)",
                            "policies": {}}
@@ -83,7 +88,7 @@ def summarise(scenario: Any, runs: dict[str, list[dict[str, Any]]], weeks: int,
             "weekly_on_time_ci": [
                 ci([_share(r["weekly_on_time"][w], r["weekly_due"][w]) for r in rs])
                 for w in range(weeks)],
-            "show_calibration": calibration([x for r in rs for x in r["calibration"]]),
+            "show_calibration": calibrations[name],
             "plans_checked": sum(r["plans_checked"] for r in rs),
             "broken_rules": sum(len(r["broken"]) for r in rs),
         }

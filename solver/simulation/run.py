@@ -18,6 +18,7 @@ from booking.rules import RuleSet
 from .attendance import WAIT_HOURS, Attendance
 from .bookings import Bookings
 from .measure import Measurement, RunResult
+from .open_needs import OpenNeeds
 from .policy import Policy
 from .programmes import Programmes
 from .timetable import build_meetings, build_seats, closed_days
@@ -39,14 +40,19 @@ class World(Bookings, Programmes, Attendance, Measurement):
         self.closed = closed_days(scenario, self.first, self.last_seat_day)
         self._timetable(policy.uses_groups)
         self.citizens = [Citizen(s, list(s.history)) for s in specs]
+        for rank, c in enumerate(sorted(self.citizens, key=lambda c: c.id)):
+            c.rank = rank
         self.prior_mean = defaultdict(lambda: scenario.policy.prior_mean,
                                       {g.id: g.show.mean for g in scenario.groups})
         self.starting = defaultdict(list)
         for c in self.citizens:
             self.starting[max(c.spec.start, self.first)].append(c)
-        self.active = []
+        self.active = {}
         self.next_check = {}
+        self.wake = defaultdict(list)
+        self.open_needs = OpenNeeds()
         self.cases = []
+        self.plan_slots = {}
         self.result = RunResult(policy.name, seed)
         self._week_plan = 0.0
 
@@ -55,9 +61,11 @@ class World(Bookings, Programmes, Attendance, Measurement):
         self.seats_by_cw, self.sessions = build_seats(scenario, self.first, self.last_seat_day,
                                                       self.closed, with_sessions)
         self.seats_by_day = defaultdict(list)
+        self.seats_by_unit_day = defaultdict(list)
         for seats in self.seats_by_cw.values():
             for s in seats:
                 self.seats_by_day[s.day].append(s)
+                self.seats_by_unit_day[(s.unit, s.day)].append(s)
         self.sessions_by_day = defaultdict(list)
         for sess in self.sessions:
             self.sessions_by_day[sess.day].append(sess)

@@ -6,7 +6,9 @@
   solver's robustness objective and the planning target (room for the rebookings a citizen
   will probably need); group call-ins take the citizens least likely to come. New needs are
   added on the other working days by the same rules. Overbooking (`overbook`) and pooled
-  windows (`pool`) are its own moves.
+  windows (`pool`) are its own moves; so are kept seats for conversations due within days and
+  the seats released at the last moment (`reserve`). A citizen called before the usual letter
+  may be seen from the call on (`needs`).
 * `clairvoyant` is the solver policy that knows who will not come: it books each conversation at
   the attempt that will succeed and fills group call-ins with anyone of the unit.
 """
@@ -25,7 +27,8 @@ from .bookings import days_between
 from .overbook import pair_seat
 from .plan import plan_instance
 from .policy import Policy, assign_case, central_book, greedy_rehab, working
-from .pool import fit, has_room, open_window, window_on
+from .pool import fit, has_room, open_window, window_on, within_share
+from .reserve import Reserve, pull_in
 from .world import Need, Seat, Session, first_free
 
 if TYPE_CHECKING:
@@ -45,6 +48,7 @@ class SolverPolicy(Policy):
         self.planned_week: int | None = None
         self._threshold = 0.0  # group call-in first at or below this show probability (`act`)
         self._world: World | None = None
+        self.reserve = Reserve()
 
     def view_p(self, need: Need) -> float:
         """The show probability the policy plans with: the world's estimate (`act` binds it)."""
@@ -77,7 +81,18 @@ class SolverPolicy(Policy):
         return min(need.appear, need.deadline - dt.timedelta(days=days))
 
     def needs(self, world: World, day: dt.date) -> list[Need]:
-        return [n for n in world.needs(day, early=True) if self.call_day(world, n) <= day]
+        """The needs the policy has called in by today. A citizen called before the usual
+        letter may be seen from the call on (`[booking] early_letter_days`): the world makes a
+        need ready at its letter, so the first call moves `ready` back to the call day."""
+        out = []
+        for n in world.needs(day, early=True):
+            call = self.call_day(world, n)
+            if call > day:
+                continue
+            if n.attempt == 0 and n.ready == n.appear and call < n.appear:
+                n.ready = max(call, n.known)
+            out.append(n)
+        return out
 
     def group_ok(self, need: Need) -> bool:
         return self.view_p(need) <= self._threshold
@@ -88,8 +103,10 @@ class SolverPolicy(Policy):
         if sess.made:
             pol = world.scenario.policy
             return has_room(world, sess, need, self.view_p, pol.pool_risk, pol.pool_seats)
-        expected = sum(self.view_p(n) for n in sess.invitees) + self.view_p(need)
-        return expected <= world.booking.group_fill * len(sess.seats) + 1e-9
+        invited = tuple(self.view_p(n) for n in sess.invitees)
+        expected = sum(invited) + self.view_p(need)
+        return (expected <= world.booking.group_fill * len(sess.seats) + 1e-9
+                and within_share(invited, self.view_p(need), len(sess.seats)))
 
     def pooling(self, world: World) -> bool:
         return self.makes_windows and world.scenario.policy.pool_risk > 0
@@ -112,24 +129,54 @@ class SolverPolicy(Policy):
         if self.pooling(world) and pol.pool_max_probability is not None:
             self._threshold = pol.pool_max_probability
         week = (day - world.first).days // 7
-        if week != self.planned_week:
-            self.planned_week = week
-            t0 = time.perf_counter()
-            self.replan(world, day)
-            world.result.replan_seconds.append(time.perf_counter() - t0)
-        self.top_up(world, day)
+        self.reserve.keep(world, day)
+        try:
+            if week != self.planned_week:
+                self.planned_week = week
+                t0 = time.perf_counter()
+                self.replan(world, day)
+                world.result.replan_seconds.append(time.perf_counter() - t0)
+            self.top_up(world, day)
+        finally:
+            self.reserve.release()
+        pull_in(world, day, self.needs(world, day), lambda n, s: self.rank(world, n, s))
         greedy_rehab(world, day, key=lambda c: (c.deadline, c.id))
         self.checked(world, day)
 
+    def hopeless(self, world: World, need: Need, day: dt.date) -> bool:
+        first = max(need.ready, day + dt.timedelta(days=world.booking.notice_days))
+        return need.deadline < first
+
     def top_up(self, world: World, day: dt.date) -> None:
-        for need in self.needs(world, day):
-            if need.booked:
-                continue
+        """Unbooked needs, urgent ones first (they may take kept seats), those that can no
+        longer be on time last."""
+        todo = [n for n in self.needs(world, day) if not n.booked]
+        urgent = {id(n) for n in todo
+                  if self.reserve.urgent(world, n, day, self.target(world, n))}
+        todo.sort(key=lambda n: (id(n) not in urgent, self.hopeless(world, n, day),
+                                 n.deadline, n.cit.id))
+        for need in todo:
+            if id(need) in urgent:
+                self.reserve.note(world, need, day)
             sess = self.session_choice(world, need, day)
+            if id(need) in urgent and (sess is None or sess.day > need.deadline) \
+                    and self.reserve.take(world, need, max(need.ready, day + dt.timedelta(
+                        days=world.booking.notice_days)), need.last_day):
+                if sess is not None:
+                    self.fit(world, sess)  # a new window not taken is dissolved
+                continue
             if sess is not None:
                 self.invite(world, need, sess)
             elif not self.overbook(world, need, day):
                 central_book(world, need, day)
+
+    def rank(self, world: World, need: Need, seat: Seat) -> tuple[float, ...]:
+        """Who gets a released seat first: a citizen booked too late who would be on time
+        in it, then one booked after the planning target, then the least likely to come."""
+        booked = need.seat.day if need.seat is not None else seat.day
+        return (0 if booked > need.deadline >= seat.day else 1,
+                0 if booked > self.target(world, need) else 1,
+                self.view_p(need), need.deadline.toordinal())
 
     def overbook(self, world: World, need: Need, day: dt.date, skip: Seat | None = None) -> bool:
         """Double-book the citizen into a seat of their caseworker that holds one citizen
@@ -195,6 +242,8 @@ class SolverPolicy(Policy):
         target = self.target(world, need)
         if self.group_ok(need):
             return sess if self.prefer(need, sess, seat, target) else None
+        if target < lo:  # the planning target has passed: the deadline is what is left
+            target = need.deadline
         if sess.day <= target and (seat is None or seat.day > target):
             return sess
         return None
@@ -236,7 +285,10 @@ class SolverPolicy(Policy):
         if self.uses_groups:
             for n in free:
                 sess = self.session_choice(world, n, day)
-                if sess is not None:
+                if sess is not None and sess.day > n.deadline and self.reserve.urgent(
+                        world, n, day, self.target(world, n)):
+                    self.fit(world, sess)  # late: `top_up` may have a kept seat on time
+                elif sess is not None:
                     self.invite(world, n, sess)
             for d in days_between(day, day + dt.timedelta(days=b.plan_horizon_days)):
                 for sess in list(world.sessions_by_day.get(d, [])):
@@ -264,6 +316,11 @@ class SolverPolicy(Policy):
                 continue
             if seat.need is None:
                 world.book(need, seat)
+        for need in free:  # an urgent need the plan put after its deadline: `top_up` may
+            # give it a kept seat
+            if (need.booked_day is not None and need.booked_day > need.deadline
+                    and self.reserve.urgent(world, need, day, self.target(world, need))):
+                world.unbook(need)
         for need in sorted(free, key=lambda n: (self.view_p(n), n.deadline, n.cit.id)):
             if need.seat is not None and need.seat.extra is None and need.seat.need is need:
                 self.overbook(world, need, day, skip=need.seat)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from booking.rules import RuleSet
 
+from ..problem import Slot
+from .open_needs import OpenNeeds
 from .types import Booking, Scenario
 from .world import Case, Citizen, Meeting, Need, Seat, Session
 
@@ -42,6 +44,7 @@ class WorldState(ABC):
     seats_by_cw: dict[str, list[Seat]]
     sessions: list[Session]
     seats_by_day: dict[dt.date, list[Seat]]
+    seats_by_unit_day: dict[tuple[str, dt.date], list[Seat]]  # the same, per unit
     sessions_by_day: dict[dt.date, list[Session]]
     meetings: list[Meeting]
     unit_of: dict[str, str]
@@ -51,9 +54,12 @@ class WorldState(ABC):
     prior_mean: dict[str, float]  # per group: the prior of the show-probability estimate
     #   (a `[[groups]]` group's mean show probability; others `[policy] prior_mean`)
     starting: dict[dt.date, list[Citizen]]
-    active: list[Citizen]
-    next_check: dict[str, dt.date]
+    active: dict[str, Citizen]  # by id, in the order they started
+    next_check: dict[str, dt.date]  # the day to ask for a citizen's next need
+    wake: dict[dt.date, list[Citizen]]  # the citizens to look at on a day (`programmes`)
+    open_needs: OpenNeeds  # the active citizens' needs, in the policies' order
     cases: list[Case]
+    plan_slots: dict[tuple[str, int], Slot]  # a seat's slot in the re-plan (`plan`), by capacity
     # the figures
     result: RunResult
 
@@ -64,3 +70,11 @@ class WorldState(ABC):
     @abstractmethod
     def unbook(self, need: Need) -> None:
         """Cancel the need's booking, if any (`bookings.Bookings.unbook`)."""
+
+    @abstractmethod
+    def _set_need(self, c: Citizen, need: Need | None) -> None:
+        """The citizen's current need (`programmes.Programmes._set_need`)."""
+
+    @abstractmethod
+    def _check_on(self, c: Citizen, day: dt.date) -> None:
+        """Ask for the citizen's next need on `day` (`programmes.Programmes._check_on`)."""

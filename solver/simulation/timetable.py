@@ -4,19 +4,26 @@ they form), and the rehabilitation-team meetings, built once per run from the sc
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from .types import Scenario
-from .world import DAY, Meeting, Seat, Session
+from .world import DAY, Meeting, Seat, Seats, Session
 
 
 def closed_days(scenario: Scenario, first: dt.date, last: dt.date) -> set[dt.date]:
     days = set(scenario.closed_days)
     if scenario.public_holidays:
-        import holidays
-
-        years = range(first.year, last.year + 1)
-        days |= set(holidays.country_holidays(scenario.public_holidays, years=years))
+        days |= _holidays(scenario.public_holidays, first.year, last.year)
     return days
+
+
+@lru_cache(maxsize=64)
+def _holidays(country: str, first_year: int, last_year: int) -> frozenset[dt.date]:
+    """The country's public holidays of the years (kept: every run of a scenario asks)."""
+    import holidays
+
+    years = range(first_year, last_year + 1)
+    return frozenset(holidays.country_holidays(country, years=years))
 
 
 def build_seats(scenario: Scenario, first: dt.date, last: dt.date, closed: set[dt.date],
@@ -30,15 +37,17 @@ def build_seats(scenario: Scenario, first: dt.date, last: dt.date, closed: set[d
     day = first
     while day <= last:
         week = (day - scenario.start).days // 7
+        weekday, shut, text = day.weekday(), day in closed, day.isoformat()
         for unit in scenario.units:
             ids = unit.caseworker_ids()
             todays: list[Seat] = []
+            patterns = [] if shut else [p for p in unit.patterns if weekday in p.days]
             for cw in ids:
-                for pattern in unit.patterns:
-                    if day.weekday() not in pattern.days or day in closed or (cw, day) in absent:
-                        continue
+                if not patterns or (cw, day) in absent:
+                    continue
+                for pattern in patterns:
                     for t in pattern.times:
-                        seat = Seat(f"{cw}/{day}/{t}", cw, unit.id, day, t, pattern.minutes,
+                        seat = Seat(f"{cw}/{text}/{t}", cw, unit.id, day, t, pattern.minutes,
                                     pattern.channel)
                         todays.append(seat)
                         by_cw.setdefault(cw, []).append(seat)
@@ -60,7 +69,7 @@ def build_seats(scenario: Scenario, first: dt.date, last: dt.date, closed: set[d
         day += DAY
     for seats in by_cw.values():
         seats.sort(key=lambda s: (s.day, s.time))
-    return by_cw, sessions
+    return {cw: Seats(seats) for cw, seats in by_cw.items()}, sessions
 
 
 def build_meetings(scenario: Scenario, first: dt.date, last: dt.date,

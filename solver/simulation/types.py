@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from booking.rules import HeldConversation
 
@@ -47,8 +48,13 @@ class Unit:
     patterns: tuple[Pattern, ...]
     group_callins: tuple[GroupCallin, ...] = ()
 
-    def caseworker_ids(self) -> list[str]:
-        return [f"{self.id}-{i + 1}" for i in range(self.caseworkers)]
+    def caseworker_ids(self) -> tuple[str, ...]:
+        return _caseworker_ids(self.id, self.caseworkers)
+
+
+@lru_cache(maxsize=1024)
+def _caseworker_ids(unit: str, count: int) -> tuple[str, ...]:
+    return tuple(f"{unit}-{i + 1}" for i in range(count))
 
 
 @dataclass(frozen=True)

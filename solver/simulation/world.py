@@ -18,9 +18,10 @@ from booking.rules import HeldConversation
 from .draws import uniform
 
 DAY = dt.timedelta(days=1)
+RANKS = 1 << 24  # more citizens than a run ever has (`Citizen.rank`)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Seat:
     """One bookable caseworker slot (one conversation; `extra`: a second, overbooked citizen
     when the solver policy double-books two citizens unlikely to both come)."""
@@ -41,7 +42,7 @@ class Seat:
         return [n for n in (self.need, self.extra) if n is not None]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Session:
     """A group call-in: seats of a pool of the unit's caseworkers, one window, many invitees."""
 
@@ -55,7 +56,7 @@ class Session:
     made: bool = False  # a pooled window the solver policy made of individual seats
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Meeting:
     id: str
     day: dt.date
@@ -63,7 +64,7 @@ class Meeting:
     cases: list[Case] = field(default_factory=list)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Case:
     """A rehabilitation-team presentation; material must reach the region `lead_days` before."""
 
@@ -93,7 +94,7 @@ class CitizenSpec:
     history: tuple[HeldConversation, ...] = ()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Citizen:
     spec: CitizenSpec
     held: list[HeldConversation]
@@ -103,13 +104,15 @@ class Citizen:
     attended: int = 0  # attempts the job centre saw the citizen come to (the estimate's input)
     missed: int = 0  # ... and not come to
     estimate: float | None = None  # the show estimate from these counts (None: to compute)
+    rank: int = 0  # the place of the id among the run's citizens' ids (sorted)
+    quiet: tuple[int, dt.date] | None = None  # no next need with this many held until then
+    id: str = field(init=False)  # the spec's
 
-    @property
-    def id(self) -> str:
-        return self.spec.id
+    def __post_init__(self) -> None:
+        self.id = self.spec.id
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Need:
     """The citizen's next open conversation obligation, as the booking side sees it."""
 
@@ -130,6 +133,10 @@ class Need:
     session: Session | None = None
     central: bool = False  # today's practice: the job centre books it (not the citizen)
     sb_day: dt.date | None = None  # the day this citizen self-books (None: never)
+    order: int = field(init=False)  # policies take needs in this order: deadline, citizen id
+
+    def __post_init__(self) -> None:
+        self.order = self.deadline.toordinal() * RANKS + self.cit.rank
 
     @property
     def booked(self) -> bool:
@@ -146,16 +153,33 @@ class Need:
         return self.closes or dt.date.max
 
 
+class Seats(list[Seat]):
+    """One caseworker's seats in time order, with their days alongside (`days`, for bisection);
+    built once (`timetable.build_seats`) and never reordered."""
+
+    def __init__(self, seats: list[Seat]) -> None:
+        super().__init__(seats)
+        self.days = [s.day for s in seats]
+
+
+def first_index(seats: list[Seat], day: dt.date) -> int:
+    """The index of the first seat on or after `day` in time-ordered `seats`."""
+    if isinstance(seats, Seats):
+        return bisect.bisect_left(seats.days, day)
+    return bisect.bisect_left(seats, day, key=lambda s: s.day)
+
+
 def first_free(seats_by_cw: dict[str, list[Seat]], need: Need, lo: dt.date,
                hi: dt.date) -> Seat | None:
     """The earliest free individual seat of the citizen's caseworker in [lo, hi] that fits."""
     seats = seats_by_cw.get(need.cit.spec.caseworker, [])
-    i = bisect.bisect_left(seats, lo, key=lambda s: s.day)
-    for seat in seats[i:]:
+    channels, minutes = need.channels, need.minutes
+    for i in range(first_index(seats, lo), len(seats)):
+        seat = seats[i]
         if seat.day > hi:
             break
-        if (seat.need is None and seat.session is None and seat.channel in need.channels
-                and seat.minutes >= need.minutes):
+        if (seat.need is None and seat.session is None and seat.channel in channels
+                and seat.minutes >= minutes):
             return seat
     return None
 
