@@ -9,12 +9,11 @@ a double-booked seat is a slot of capacity 2, so `solver.check` judges it by the
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .world import Need, Seat
+from .world import Need, Seat, first_index
 
 if TYPE_CHECKING:
     from .run import World
@@ -34,8 +33,8 @@ def pair_seat(world: World, need: Need, view_p: Callable[[Need], float], risk: f
     if risk <= 0:
         return None
     seats = world.seats_by_cw.get(need.cit.spec.caseworker, [])
-    i = bisect.bisect_left(seats, lo, key=lambda s: s.day)
-    for seat in seats[i:]:
+    for i in range(first_index(seats, lo), len(seats)):
+        seat = seats[i]
         if seat.day > hi:
             break
         if (seat is not skip and seat.session is None and seat.need is not None

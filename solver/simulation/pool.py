@@ -63,8 +63,8 @@ def _spare(world: World, unit: str, day: dt.date, taken: Iterable[Seat] = ()) ->
     """Free in-person morning seats of the unit on the day, whole caseworker mornings first
     (the caseworker with the most free morning seats, then by id), each in time order."""
     skip = {id(s) for s in taken}
-    free = [s for s in world.seats_by_day.get(day, [])
-            if s.unit == unit and s.channel == "in_person" and s.time < NOON
+    free = [s for s in world.seats_by_unit_day.get((unit, day), [])
+            if s.channel == "in_person" and s.time < NOON
             and s.need is None and s.session is None and id(s) not in skip]
     per_cw: dict[str, int] = {}
     for s in free:
@@ -82,7 +82,10 @@ def capacity(world: World, sess: Session, most: int) -> int:
     """The seats the window can have: its own plus spare ones of the unit, at most `most`."""
     if not sess.made:
         return len(sess.seats)
-    return min(most, len(sess.seats) + len(_spare(world, sess.unit, sess.day)))
+    spare = sum(1 for s in world.seats_by_unit_day.get((sess.unit, sess.day), [])
+                if s.channel == "in_person" and s.time < NOON
+                and s.need is None and s.session is None)
+    return min(most, len(sess.seats) + spare)
 
 
 def has_room(world: World, sess: Session, need: Need, view_p: Callable[[Need], float],

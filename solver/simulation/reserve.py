@@ -27,13 +27,12 @@ used, never show outcomes.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .world import Need, Seat, Session, first_free
+from .world import Need, Seat, Session, first_free, first_index
 
 if TYPE_CHECKING:
     from .run import World
@@ -96,15 +95,14 @@ class Reserve:
 
     def _keep_for(self, world: World, day: dt.date, cw: str, newcomers: int) -> None:
         seats = world.seats_by_cw.get(cw, [])
-        start = bisect.bisect_left(seats, day, key=lambda s: s.day)
-        ahead = bisect.bisect_left(seats, day + dt.timedelta(days=RATE_DAYS),
-                                   key=lambda s: s.day)
+        start = first_index(seats, day)
+        ahead = first_index(seats, day + dt.timedelta(days=RATE_DAYS))
         seat_days = len({s.day for s in seats[start:ahead] if s.channel == "in_person"})
         per_day = FACTOR * newcomers / max(1, seat_days)
         first = day + dt.timedelta(days=world.booking.notice_days + 1)
         last = world.seat_horizon(day)
         by_day: dict[dt.date, list[Seat]] = defaultdict(list)
-        for seat in seats[bisect.bisect_left(seats, first, key=lambda s: s.day):]:
+        for seat in seats[first_index(seats, first):]:
             if seat.day > last:
                 break
             if seat.channel == "in_person":
@@ -134,7 +132,7 @@ class Reserve:
         or before its deadline (False: none; a kept seat never goes to a late conversation)."""
         hi = min(hi, need.deadline)
         seats = world.seats_by_cw.get(need.cit.spec.caseworker, [])
-        i = bisect.bisect_left(seats, lo, key=lambda s: s.day)
+        i = first_index(seats, lo)
         for seat in seats[i:]:
             if seat.day > hi:
                 break

@@ -18,11 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..api import SolverSettings, solve
 from ..check import check
-from ..problem import load_problem
 from .bookings import days_between
 from .overbook import pair_seat
 from .plan import plan_instance
@@ -48,6 +48,7 @@ class SolverPolicy(Policy):
         self.planned_week: int | None = None
         self._threshold = 0.0  # group call-in first at or below this show probability (`act`)
         self._world: World | None = None
+        self._call_days: dict[Need, tuple[float, dt.date]] = {}  # `call_day`, with its p
         self.reserve = Reserve()
 
     def view_p(self, need: Need) -> float:
@@ -63,12 +64,7 @@ class SolverPolicy(Policy):
 
     def extra(self, need: Need) -> int:
         """Rebookings to leave room for: until the risk of never coming is below `RISK`."""
-        p = self.view_p(need)
-        if p >= 1 - RISK:
-            return 0
-        if p <= 0:
-            return MAX_EXTRA
-        return min(MAX_EXTRA, math.ceil(math.log(RISK) / math.log(1 - p)) - 1)
+        return rebookings(self.view_p(need))
 
     def cycle(self, world: World) -> int:
         r = world.booking.rebook_days
@@ -77,8 +73,14 @@ class SolverPolicy(Policy):
     def call_day(self, world: World, need: Need) -> dt.date:
         """The day the citizen is called in: the usual letter, or earlier (never before the
         need is known) when the citizen will probably need rebooking."""
-        days = (self.extra(need) + 1) * self.cycle(world) + world.booking.notice_days
-        return min(need.appear, need.deadline - dt.timedelta(days=days))
+        p = self.view_p(need)
+        known = self._call_days.get(need)
+        if known is not None and known[0] == p:  # asked every day: kept while p stays
+            return known[1]
+        days = (rebookings(p) + 1) * self.cycle(world) + world.booking.notice_days
+        day = min(need.appear, need.deadline - dt.timedelta(days=days))
+        self._call_days[need] = (p, day)
+        return day
 
     def needs(self, world: World, day: dt.date) -> list[Need]:
         """The needs the policy has called in by today. A citizen called before the usual
@@ -302,8 +304,8 @@ class SolverPolicy(Policy):
                 assign_case(case, None)
         inst = plan_instance(world, day, locked, free, previous, self.view_p,
                              lambda n: self.target(world, n))
-        problem = load_problem(inst.data)
-        sol = solve(problem, SolverSettings(time_limit_s=10.0, num_workers=1))
+        problem = inst.problem
+        sol = solve(problem, SolverSettings(time_limit_s=10.0, num_workers=1, bounds=False))
         if world.check_plans:
             world.result.plans_checked += 1
             world.result.broken += [f"{self.name} re-plan {day}: {line}"
@@ -327,6 +329,16 @@ class SolverPolicy(Policy):
         self.pull_forward(world, day, free)
         for case_id, meeting_id in sol.rehab:
             assign_case(inst.cases[case_id], inst.meetings[meeting_id])
+
+
+@lru_cache(maxsize=4096)
+def rebookings(p: float) -> int:
+    """`SolverPolicy.extra` for show probability `p` (kept: few distinct estimates)."""
+    if p >= 1 - RISK:
+        return 0
+    if p <= 0:
+        return MAX_EXTRA
+    return min(MAX_EXTRA, math.ceil(math.log(RISK) / math.log(1 - p)) - 1)
 
 
 class Clairvoyant(SolverPolicy):
