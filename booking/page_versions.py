@@ -67,18 +67,19 @@ def watch(factory: sessionmaker[Session]) -> None:
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    """``new``, ``dirty`` and ``deleted`` still show what this flush wrote."""
+    """``new``, ``dirty`` and ``deleted`` still show what this flush wrote (each is a set built
+    anew on every access: read once)."""
     citizens: set[int] = session.info.setdefault(_CITIZENS, set())
-    for obj in chain(session.new, session.dirty, session.deleted):
+    new = session.new
+    changed = chain(new, (o for o in session.dirty if session.is_modified(o)), session.deleted)
+    for obj in changed:
         if isinstance(obj, _OWNED):
-            if obj in session.dirty and not session.is_modified(obj):
-                continue
             if obj.citizen_id is not None:
                 citizens.add(obj.citizen_id)
             if isinstance(obj, Booking):
                 session.info[_SHARED] = True
         elif isinstance(obj, Citizen):
-            if obj not in session.new and session.is_modified(obj):
+            if obj not in new:
                 citizens.add(obj.id)
         elif isinstance(obj, Slot):
             session.info[_SHARED] = True
