@@ -15,6 +15,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+# The browser every request claims to be (wrk's and the log-ins' alike: the session a citizen
+# logs in with is bound to it, as in a browser).
+AGENT = "rettidig-loadtest/1"
+
 LUA = """
 local paths = {%(paths)s}
 local cookies = {%(cookies)s}
@@ -22,7 +26,7 @@ local n = #paths
 math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
 request = function()
   local i = math.random(n)
-  local headers = {}
+  local headers = {["User-Agent"] = "%(agent)s"}
   if cookies[i] ~= "" then headers["Cookie"] = cookies[i] end
   return wrk.format("GET", paths[i], headers)
 end
@@ -118,22 +122,46 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def log_in(base: str, token: str) -> str:
-    """Open the personal link; the Cookie header the citizen's browser then sends."""
+def _open(base: str, path: str, cookie: str) -> tuple[int, list[str]]:
+    """GET without following a redirect: the status and the cookies the answer sets."""
     opener = urllib.request.build_opener(NoRedirect)
+    headers = {"User-Agent": AGENT, **({"Cookie": cookie} if cookie else {})}
     try:
-        opener.open(f"{base}/b/{token}", timeout=30)
-        raise SystemExit("personal link did not redirect")
+        with opener.open(urllib.request.Request(base + path, headers=headers), timeout=30) as r:
+            return r.status, r.headers.get_all("Set-Cookie") or []
     except urllib.error.HTTPError as err:
-        if err.code != 302:
-            raise SystemExit(f"personal link answered {err.code}") from None
-        cookies = err.headers.get_all("Set-Cookie") or []
-    return "; ".join(c.split(";", 1)[0] for c in cookies)
+        return err.code, err.headers.get_all("Set-Cookie") or []
+
+
+def _merged(cookie: str, set_cookies: list[str]) -> str:
+    jar = dict(c.split("=", 1) for c in cookie.split("; ") if c)
+    jar.update(c.split(";", 1)[0].split("=", 1) for c in set_cookies)
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def log_in(base: str, token: str) -> str:
+    """Open the personal link and then the home page, keeping every cookie set on the way as
+    a browser does; the Cookie header the citizen's browser then sends. A page view after that
+    must set no cookie (otherwise wrk, which replays this header, would make every request
+    re-sign a session that a browser would have stored once)."""
+    status, set_cookies = _open(base, f"/b/{token}", "")
+    if status != 302:
+        raise SystemExit(f"personal link answered {status}")
+    cookie = _merged("", set_cookies)
+    status, set_cookies = _open(base, "/borger/", cookie)
+    if status != 200:
+        raise SystemExit(f"the citizen's home answered {status} after the personal link")
+    cookie = _merged(cookie, set_cookies)
+    status, set_cookies = _open(base, "/borger/", cookie)
+    if status != 200 or set_cookies:
+        raise SystemExit(f"the citizen's session did not settle: {status}, {set_cookies}")
+    return cookie
 
 
 def get(base: str, path: str, cookie: str) -> tuple[int, str]:
     opener = urllib.request.build_opener(NoRedirect)
-    request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
+    headers = {"User-Agent": AGENT, **({"Cookie": cookie} if cookie else {})}
+    request = urllib.request.Request(base + path, headers=headers)
     try:
         with opener.open(request, timeout=30) as response:
             return response.status, response.read().decode()
@@ -224,7 +252,9 @@ def write_script(folder: Path, page: str, logins: list[tuple[str, int]]) -> Path
         paths = [f"/borger/samtale/{ob}" for _c, ob in logins]
         cookies = [c for c, _ob in logins]
     script = folder / f"{page}.lua"
-    script.write_text(LUA % {"paths": lua_list(paths), "cookies": lua_list(cookies)})
+    script.write_text(
+        LUA % {"paths": lua_list(paths), "cookies": lua_list(cookies), "agent": AGENT}
+    )
     return script
 
 

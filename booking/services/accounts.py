@@ -137,7 +137,8 @@ def staff_principal(session: Session, staff_id: int) -> StaffPrincipal | None:
     )
 
 
-# the columns only, the statement built once: this runs before every page a citizen opens
+# the columns only, the statement built once and run on the session's connection (Core, not
+# the ORM's execution path): this runs before every page a citizen opens
 _CITIZEN_PRINCIPAL = select(
     Citizen.link_version,
     Citizen.name,
@@ -150,7 +151,7 @@ _CITIZEN_PRINCIPAL = select(
 def citizen_principal(
     session: Session, citizen_id: int, link_version: int
 ) -> CitizenPrincipal | None:
-    citizen = session.execute(_CITIZEN_PRINCIPAL, {"citizen_id": citizen_id}).first()
+    citizen = session.connection().execute(_CITIZEN_PRINCIPAL, {"citizen_id": citizen_id}).first()
     if citizen is None or citizen.link_version != link_version:
         return None
     return CitizenPrincipal(

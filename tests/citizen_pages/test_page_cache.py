@@ -155,6 +155,19 @@ def test_every_view_of_a_kept_page_is_audited(app, world, citizen_login):
     assert counts["citizen_viewed_slots"] == 3
 
 
+def test_a_settled_session_is_not_signed_again_on_every_view(app, world, citizen_login):
+    """The first page after the personal link stores the form token in the session (one
+    Set-Cookie); after that, views — kept or built — send no cookie: re-signing the session on
+    every view costs each request a signature and the browser a new cookie."""
+    client = citizen_login(app, world.citizen)
+    first = client.get("/borger/")
+    assert "session=" in first.headers.get("Set-Cookie", "")
+    for path in ("/borger/", f"/borger/samtale/{world.ob.id}", "/borger/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers, (path, response.headers["Set-Cookie"])
+
+
 def test_a_kept_page_has_fresh_tokens_that_work(app, world, citizen_login):
     client = citizen_login(app, world.citizen)
     path = f"/borger/samtale/{world.ob.id}"

@@ -80,7 +80,8 @@ def _key() -> tuple[Hashable, ...] | None:
 
 
 def _fresh_tokens(html: str) -> str:
-    html = html.replace(CSRF_MARK, generate_csrf())
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, generate_csrf())
     if REQUEST_KEY_MARK in html:
         html = html.replace(REQUEST_KEY_MARK, secrets.token_urlsafe(24))
     return html
