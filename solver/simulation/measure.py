@@ -33,6 +33,10 @@ class RunResult:
     held: int = 0
     missed: int = 0
     turned_away: int = 0
+    # conversations late under every policy that does not know who will come (`floor`), and
+    # how many of those this run still held on time (0 unless the run knew who would come)
+    floor_late: int = 0
+    floor_on_time: int = 0
     sick_cancelled: int = 0
     seats: int = 0
     mean_show: float = 0.0
@@ -71,6 +75,11 @@ class Measurement(WorldState):
                 if not self.measure_from <= judge < self.end:
                     continue
                 ok = done is not None and done <= judge
+                if (c.id, ob.key) in self.earliest_held:
+                    earliest = self.earliest_held[(c.id, ob.key)]
+                    if earliest is None or earliest > judge:
+                        res.floor_late += 1
+                        res.floor_on_time += ok
                 week = (judge - self.measure_from).days // 7
                 res.due[c.spec.group] += 1
                 res.on_time[c.spec.group] += ok

@@ -17,6 +17,7 @@ from booking.rules import RuleSet
 
 from .attendance import WAIT_HOURS, Attendance
 from .bookings import Bookings
+from .floor import unit_days
 from .measure import Measurement, RunResult
 from .open_needs import OpenNeeds
 from .policy import Policy
@@ -52,6 +53,7 @@ class World(Bookings, Programmes, Attendance, Measurement):
         self.wake = defaultdict(list)
         self.open_needs = OpenNeeds()
         self.cases = []
+        self.earliest_held = {}
         self.plan_slots = {}
         self.result = RunResult(policy.name, seed)
         self._week_plan = 0.0
@@ -70,6 +72,8 @@ class World(Bookings, Programmes, Attendance, Measurement):
         for sess in self.sessions:
             self.sessions_by_day[sess.day].append(sess)
         self.unit_of = {cw: u.id for u in scenario.units for cw in u.caseworker_ids()}
+        self.unit_days = unit_days((s for seats in self.seats_by_cw.values() for s in seats),
+                                   self.sessions)
         self.sick_rate = {u.id: u.sick_rate for u in scenario.units}
         self.meetings = build_meetings(scenario, self.first, self.last_seat_day, self.closed)
 

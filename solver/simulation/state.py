@@ -48,6 +48,7 @@ class WorldState(ABC):
     sessions_by_day: dict[dt.date, list[Session]]
     meetings: list[Meeting]
     unit_of: dict[str, str]
+    unit_days: dict[str, list[dt.date]]  # per unit, the days with a seat or group call-in
     sick_rate: dict[str, float]
     # the people
     citizens: list[Citizen]
@@ -59,6 +60,8 @@ class WorldState(ABC):
     wake: dict[dt.date, list[Citizen]]  # the citizens to look at on a day (`programmes`)
     open_needs: OpenNeeds  # the active citizens' needs, in the policies' order
     cases: list[Case]
+    # per (citizen, obligation key): the earliest day any policy could hold it (`floor`)
+    earliest_held: dict[tuple[str, str], dt.date | None]
     plan_slots: dict[tuple[str, int], Slot]  # a seat's slot in the re-plan (`plan`), by capacity
     # the figures
     result: RunResult
