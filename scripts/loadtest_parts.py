@@ -122,12 +122,16 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def _headers(cookie: str) -> dict[str, str]:
+    return {"User-Agent": AGENT, **({"Cookie": cookie} if cookie else {})}
+
+
 def _open(base: str, path: str, cookie: str) -> tuple[int, list[str]]:
     """GET without following a redirect: the status and the cookies the answer sets."""
     opener = urllib.request.build_opener(NoRedirect)
-    headers = {"User-Agent": AGENT, **({"Cookie": cookie} if cookie else {})}
+    request = urllib.request.Request(base + path, headers=_headers(cookie))
     try:
-        with opener.open(urllib.request.Request(base + path, headers=headers), timeout=30) as r:
+        with opener.open(request, timeout=30) as r:
             return r.status, r.headers.get_all("Set-Cookie") or []
     except urllib.error.HTTPError as err:
         return err.code, err.headers.get_all("Set-Cookie") or []
@@ -160,8 +164,7 @@ def log_in(base: str, token: str) -> str:
 
 def get(base: str, path: str, cookie: str) -> tuple[int, str]:
     opener = urllib.request.build_opener(NoRedirect)
-    headers = {"User-Agent": AGENT, **({"Cookie": cookie} if cookie else {})}
-    request = urllib.request.Request(base + path, headers=headers)
+    request = urllib.request.Request(base + path, headers=_headers(cookie))
     try:
         with opener.open(request, timeout=30) as response:
             return response.status, response.read().decode()

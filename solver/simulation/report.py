@@ -92,9 +92,8 @@ def summarise(scenario: Any, runs: dict[str, list[dict[str, Any]]], weeks: int,
             "plans_checked": sum(r["plans_checked"] for r in rs),
             "broken_rules": sum(len(r["broken"]) for r in rs),
             # late under every policy without foresight (`floor`), as a share of those due
-            "floor_late": ci([_share(r.get("floor_late", 0), sum(r["due"].values()))
-                              for r in rs]),
-            "floor_on_time": sum(r.get("floor_on_time", 0) for r in rs),
+            "floor_late": ci([_share(r["floor_late"], sum(r["due"].values())) for r in rs]),
+            "floor_on_time": sum(r["floor_on_time"] for r in rs),
             "bound_by_floor": name != "clairvoyant",  # the reference skips the misses
         }
     first = next(iter(runs.values()))
