@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .draws import randint
-from .floor import earliest_success
+from .floor import earliest_success, need_days
 from .population import next_obligation, obligations, quiet_until, rehab_ready
 from .state import WorldState
 from .world import DAY, Case, Citizen, Need
@@ -87,8 +87,8 @@ class Programmes(WorldState):
                     ob.joint, appear, known, sb_deadline, appear)
         need.sb_day = self._self_booking_day(c, need, ob.key)
         need.central = need.sb_day is None and sb_deadline < appear
-        self.earliest_held[(c.id, ob.key)] = earliest_success(
-            self.seed, b, self.unit_days.get(c.spec.unit, []), need)
+        days = need_days(self.unit_days, self.need_days, c.spec.unit, ob.channels)
+        self.earliest_held[(c.id, ob.key)] = earliest_success(self.seed, b, days, need)
         self._set_need(c, need)
 
     def _self_booking_day(self, c: Citizen, need: Need, key: str) -> dt.date | None:

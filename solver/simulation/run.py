@@ -74,6 +74,7 @@ class World(Bookings, Programmes, Attendance, Measurement):
         self.unit_of = {cw: u.id for u in scenario.units for cw in u.caseworker_ids()}
         self.unit_days = unit_days((s for seats in self.seats_by_cw.values() for s in seats),
                                    self.sessions)
+        self.need_days = {}
         self.sick_rate = {u.id: u.sick_rate for u in scenario.units}
         self.meetings = build_meetings(scenario, self.first, self.last_seat_day, self.closed)
 

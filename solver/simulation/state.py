@@ -20,6 +20,7 @@ from .types import Booking, Scenario
 from .world import Case, Citizen, Meeting, Need, Seat, Session
 
 if TYPE_CHECKING:
+    from .floor import UnitDays
     from .measure import RunResult
     from .policy import Policy
 
@@ -48,7 +49,8 @@ class WorldState(ABC):
     sessions_by_day: dict[dt.date, list[Session]]
     meetings: list[Meeting]
     unit_of: dict[str, str]
-    unit_days: dict[str, list[dt.date]]  # per unit, the days with a seat or group call-in
+    unit_days: UnitDays  # per unit and channel, the days with a seat or group call-in
+    need_days: dict[tuple[str, tuple[str, ...]], list[dt.date]]  # ... per unit and channels
     sick_rate: dict[str, float]
     # the people
     citizens: list[Citizen]
