@@ -10,7 +10,8 @@ come). A missed conversation can be held again `rebook_days` later.
 Each arrival or no-show is what the job centre observes: it updates the citizen's attendance
 counts, from which every policy estimates the show probability (`estimate`, the app's own
 estimator from the group's prior), and the estimate made just before the draw is kept for the
-report's calibration against the simulated truth.
+report's calibration against the simulated truth. At group call-ins the job centre also sees
+how many came against how many the estimates expected (`group_arrivals`).
 """
 
 from __future__ import annotations
@@ -118,11 +119,15 @@ class Attendance(WorldState):
             present = [s for s in sess.seats if s.cw not in sick]
             res.seats += measured * len(present)
             came = []
+            expected = 0.0
             for need in sorted(sess.invitees, key=lambda n: (n.deadline, n.cit.id)):
+                expected += self.estimate(need)
                 if self._observe(need, self.show(need, need.attempt), measured):
                     came.append(need)
                 else:
                     self._attend(need, day, "in_person", False, measured)
+            self.group_arrivals[0] += expected
+            self.group_arrivals[1] += len(came)
             for need in came[len(present):]:
                 until = max((s.time for s in sess.seats), default=sess.time)
                 until = f"{int(until[:2]) + WAIT_HOURS:02d}{until[2:]}"

@@ -4,8 +4,9 @@
   may move; show probabilities (estimated as the app does, from the group's prior and the
   attendance observed so far: `Attendance.estimate`; never the simulated truth) drive the
   solver's robustness objective and the planning target (room for the rebookings a citizen
-  will probably need); group call-ins take the citizens least likely to come. New needs are
-  added on the other working days by the same rules. Overbooking (`overbook`) and pooled
+  will probably need); group call-ins take the citizens least likely to come, sized with
+  their estimates scaled by the arrivals seen against those expected so far (`size_p`). New
+  needs are added on the other working days by the same rules. Overbooking (`overbook`) and pooled
   windows (`pool`) are its own moves; so are kept seats for conversations due within days and
   the seats released at the last moment (`reserve`). A citizen called before the usual letter
   may be seen from the call on (`needs`).
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
 RISK = 0.05  # the solver policy leaves room for rebookings until this risk of missing is left
 MAX_EXTRA = 3  # ... but for at most this many rebookings
+ARRIVALS_PRIOR = 20.0  # `size_p`: the group call-in arrivals "the estimates are right" weighs
 
 
 class SolverPolicy(Policy):
@@ -47,6 +49,7 @@ class SolverPolicy(Policy):
     def __init__(self) -> None:
         self.planned_week: int | None = None
         self._threshold = 0.0  # group call-in first at or below this show probability (`act`)
+        self._arrivals = 1.0  # arrivals seen / expected at group call-ins (`act`, `size_p`)
         self._world: World | None = None
         self._call_days: dict[Need, tuple[float, dt.date]] = {}  # `call_day`, with its p
         self.reserve = Reserve()
@@ -56,6 +59,12 @@ class SolverPolicy(Policy):
         if self._world is None:
             raise RuntimeError("view_p before act: the policy has no world yet")
         return self._world.estimate(need)
+
+    def size_p(self, need: Need) -> float:
+        """The show probability a group call-in is sized with: the estimate, scaled by how many
+        came to the group call-ins so far against how many the estimates expected (those
+        invited are the least likely to come by their estimates, which therefore run low)."""
+        return min(1.0, self.view_p(need) * self._arrivals)
 
     def target(self, world: World, need: Need) -> dt.date:
         """The planning target: the deadline less room for the rebookings the citizen is
@@ -104,11 +113,11 @@ class SolverPolicy(Policy):
         window: P(arrivals > seats) at most `pool_risk` (exact Poisson-binomial)."""
         if sess.made:
             pol = world.scenario.policy
-            return has_room(world, sess, need, self.view_p, pol.pool_risk, pol.pool_seats)
-        invited = tuple(self.view_p(n) for n in sess.invitees)
-        expected = sum(invited) + self.view_p(need)
+            return has_room(world, sess, need, self.size_p, pol.pool_risk, pol.pool_seats)
+        invited = tuple(self.size_p(n) for n in sess.invitees)
+        expected = sum(invited) + self.size_p(need)
         return (expected <= world.booking.group_fill * len(sess.seats) + 1e-9
-                and within_share(invited, self.view_p(need), len(sess.seats)))
+                and within_share(invited, self.size_p(need), len(sess.seats)))
 
     def pooling(self, world: World) -> bool:
         return self.makes_windows and world.scenario.policy.pool_risk > 0
@@ -116,7 +125,7 @@ class SolverPolicy(Policy):
     def fit(self, world: World, sess: Session) -> None:
         if sess.made:
             pol = world.scenario.policy
-            fit(world, sess, self.view_p, pol.pool_risk, pol.pool_seats)
+            fit(world, sess, self.size_p, pol.pool_risk, pol.pool_seats)
 
     def invite(self, world: World, need: Need, sess: Session) -> None:
         world.invite(need, sess)
@@ -130,6 +139,8 @@ class SolverPolicy(Policy):
         self._threshold = world.booking.group_max_probability
         if self.pooling(world) and pol.pool_max_probability is not None:
             self._threshold = pol.pool_max_probability
+        expected, came = world.group_arrivals
+        self._arrivals = round((came + ARRIVALS_PRIOR) / (expected + ARRIVALS_PRIOR), 2)
         week = (day - world.first).days // 7
         self.reserve.keep(world, day)
         try:

@@ -24,6 +24,14 @@ def test_the_library_spans_what_job_centres_face():
     assert abs(len(names - set(TUNING)) - len(TUNING)) <= 1  # two halves
 
 
+def test_every_file_runs_the_policy_with_the_same_parameters():
+    """One policy for the whole library: its `[policy]` parameters are chosen on the tuning
+    half and the held-out files carry the same, so nothing is tuned to a file held out."""
+    params = {p.stem: load_scenario(p).policy for p in library_files()}
+    assert len(set(params.values())) == 1, params
+    assert next(iter(params.values())).pool_risk > 0  # pooled windows everywhere
+
+
 def test_verdicts():
     row = {"solver_minus_edf_pp": {"lo": 0.4}, "turned_away_share": 0.004}
     assert verdicts(row) == []
