@@ -11,7 +11,7 @@ Each arrival or no-show is what the job centre observes: it updates the citizen'
 counts, from which every policy estimates the show probability (`estimate`, the app's own
 estimator from the group's prior), and the estimate made just before the draw is kept for the
 report's calibration against the simulated truth. At group call-ins the job centre also sees
-how many came against how many the estimates expected (`group_arrivals`).
+how many came against how many the estimates expected (`group_came`, `group_expected`).
 """
 
 from __future__ import annotations
@@ -126,8 +126,8 @@ class Attendance(WorldState):
                     came.append(need)
                 else:
                     self._attend(need, day, "in_person", False, measured)
-            self.group_arrivals[0] += expected
-            self.group_arrivals[1] += len(came)
+            self.group_expected += expected
+            self.group_came += len(came)
             for need in came[len(present):]:
                 until = max((s.time for s in sess.seats), default=sess.time)
                 until = f"{int(until[:2]) + WAIT_HOURS:02d}{until[2:]}"

@@ -2,19 +2,19 @@
 success in the simulated world.
 
 The world draws whether a citizen comes to the k-th attempt at a conversation
-(`world.show_draw`) and how long a missed attempt waits before it may be held again (the
-`rebook` draw of attempt k), both fixed by the seed whatever the policy does. A policy can only
+(`world.show_draw`), how long a missed attempt waits before it may be held again (the `rebook`
+draw of attempt k) and on which day, if ever, the citizen books themselves (`Need.sb_day`), all
+fixed by the seed whatever the policy does. A policy can only
 hold an attempt on a day the citizen's unit has a seat of a channel the conversation may use or
 (in person) a group call-in, no earlier than the conversation's earliest date, nor than the
 notice after the need is known (a central booking) or the day after the citizen books
 themselves (the self-booking day the world drew for the need, if any, by the self-booking
 deadline); after a miss, no earlier than the rebook delay and the notice of the new booking (a
-rebooking is always central). Holding every
-attempt at the earliest such day therefore gives the earliest day any policy can hold the
-conversation (holding an attempt later never makes a later one earlier); if that day is after
-the date it is judged against, the conversation is late under every policy that does not know
-who will come. The clairvoyant reference skips the missed
-attempts, so it is not bound by this.
+rebooking is always central). Holding every attempt at the earliest such day therefore gives
+the earliest day any policy can hold the conversation (holding an attempt later never makes a
+later one earlier); if that day is after the date it is judged against, the conversation is
+late under every policy that does not know who will come. The clairvoyant reference skips the
+missed attempts, so it is not bound by this.
 
 The count of such conversations is a floor under every policy's lateness, and so a ceiling on
 the share of the edf → clairvoyant gap any policy can close (`report`, `library`). It ignores

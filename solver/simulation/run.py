@@ -54,7 +54,7 @@ class World(Bookings, Programmes, Attendance, Measurement):
         self.open_needs = OpenNeeds()
         self.cases = []
         self.earliest_held = {}
-        self.group_arrivals = [0.0, 0.0]
+        self.group_expected, self.group_came = 0.0, 0
         self.plan_slots = {}
         self.result = RunResult(policy.name, seed)
         self._week_plan = 0.0

@@ -6,8 +6,8 @@
   solver's robustness objective and the planning target (room for the rebookings a citizen
   will probably need); group call-ins take the citizens least likely to come, sized with
   their estimates scaled by the arrivals seen against those expected so far (`size_p`). New
-  needs are added on the other working days by the same rules. Overbooking (`overbook`) and pooled
-  windows (`pool`) are its own moves; so are kept seats for conversations due within days and
+  needs are added on the other working days by the same rules. Overbooking (`overbook`) and
+  pooled windows (`pool`) are its own moves; so are kept seats for conversations due within days and
   the seats released at the last moment (`reserve`). A citizen called before the usual letter
   may be seen from the call on (`needs`).
 * `clairvoyant` is the solver policy that knows who will not come: it books each conversation at
@@ -139,8 +139,8 @@ class SolverPolicy(Policy):
         self._threshold = world.booking.group_max_probability
         if self.pooling(world) and pol.pool_max_probability is not None:
             self._threshold = pol.pool_max_probability
-        expected, came = world.group_arrivals
-        self._arrivals = round((came + ARRIVALS_PRIOR) / (expected + ARRIVALS_PRIOR), 2)
+        self._arrivals = round((world.group_came + ARRIVALS_PRIOR)
+                               / (world.group_expected + ARRIVALS_PRIOR), 2)
         week = (day - world.first).days // 7
         self.reserve.keep(world, day)
         try:

@@ -62,8 +62,9 @@ class WorldState(ABC):
     wake: dict[dt.date, list[Citizen]]  # the citizens to look at on a day (`programmes`)
     open_needs: OpenNeeds  # the active citizens' needs, in the policies' order
     cases: list[Case]
-    # at group call-ins so far: [the arrivals the estimates expected, the arrivals that came]
-    group_arrivals: list[float]
+    # at group call-ins so far: the arrivals the estimates expected, and those that came
+    group_expected: float
+    group_came: int
     # per (citizen, obligation key): the earliest day any policy could hold it (`floor`)
     earliest_held: dict[tuple[str, str], dt.date | None]
     plan_slots: dict[tuple[str, int], Slot]  # a seat's slot in the re-plan (`plan`), by capacity
