@@ -72,9 +72,18 @@ class Attendance(WorldState):
             self._attend(need, day, "in_person", False, measured, came=True)
 
     def _sick(self, day: dt.date) -> set[str]:
-        """The caseworkers with seats today who report sick (drawn per caseworker and day)."""
-        return {cw for cw in {s.cw for s in self.seats_by_day.get(day, [])}
+        """The caseworkers with seats today who report sick (drawn per caseworker and day);
+        the job centre counts the caseworker days and those lost (`absence_seen`)."""
+        working = {s.cw for s in self.seats_by_day.get(day, [])}
+        sick = {cw for cw in working
                 if uniform(self.seed, "sick", cw, day) < self.sick_rate[self.unit_of[cw]]}
+        self.cw_days_seen += len(working)
+        self.sick_days_seen += len(sick)
+        return sick
+
+    def absence_seen(self) -> float:
+        """The share of caseworker days lost to sickness so far (0 before the first day)."""
+        return self.sick_days_seen / self.cw_days_seen if self.cw_days_seen else 0.0
 
     def _seat(self, seat: Seat, day: dt.date, sick: set[str], waiting: list[Waiting],
               measured: bool) -> None:

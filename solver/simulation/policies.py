@@ -18,7 +18,8 @@
                  Pooled windows (`pool`, with `[policy] pool_risk` > 0): on a day without a
                  group call-in with room, the policy pools the unit's free morning seats into a
                  window and invites the citizens least likely to come, sized by the exact
-                 Poisson-binomial so that P(arrivals > seats) stays within `pool_risk`.
+                 Poisson-binomial so that P(arrivals > present seats) stays within
+                 `pool_risk` (a pooled caseworker away with the sickness seen so far).
 * `clairvoyant` — a reference, not a policy: the solver policy that knows who will not come.
                  It books each conversation at the attempt that will succeed (the misses before
                  it cost nothing) and fills group call-ins with anyone of the unit.

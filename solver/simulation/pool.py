@@ -10,8 +10,15 @@ dynamic programming one invitee at a time (`solver.sizing`, shared with the app)
 
 A citizen is invited only if, with them, P(arrivals > seats) stays at or below `pool_risk`
 (`[policy]` of the scenario); a window then keeps the fewest seats M with P(arrivals > M) at or
-below the risk and gives the others back as individual seats. Only predictions are used, never
-outcomes. In the planning instance a window is one slot with capacity = its invitations.
+below the risk and gives the others back as individual seats. The seats counted are those whose
+caseworker turns up: each caseworker of the window is away on the day with the share of
+caseworker days the job centre has seen lost to sickness so far (`absent`), independently, so
+the present seats are a distribution too (`present_seats`) and
+
+    P(overflow) = Σ_s P(s seats present) · P(arrivals > s).
+
+Only predictions and what was observed are used, never outcomes. In the planning instance a
+window is one slot with capacity = its invitations.
 """
 
 from __future__ import annotations
@@ -78,6 +85,50 @@ def window_on(world: World, unit: str, day: dt.date) -> Session | None:
                  if s.made and s.unit == unit), None)
 
 
+def present_seats(groups: Iterable[int], absent: float) -> list[float]:
+    """``dist[s]`` = P(s seats present) when caseworker i holds ``groups[i]`` of the seats and
+    is away with probability `absent`, each independently (built one caseworker at a time)."""
+    dist = [1.0]
+    for n in groups:
+        nxt = [0.0] * (len(dist) + n)
+        for s, q in enumerate(dist):
+            nxt[s] += q * absent
+            nxt[s + n] += q * (1 - absent)
+        dist = nxt
+    return dist
+
+
+def present_overflow(tail: ArrivalTail, groups: Sequence[int], absent: float) -> float:
+    """P(arrivals > present seats) for the arrivals `tail` (its capacity is all the seats,
+    ``sum(groups)``): the overflow at each count of present seats, weighed by its chance."""
+    if absent <= 0 or not groups:
+        return float(tail.overflow)
+    dist = present_seats(groups, absent)
+    above = float(tail.overflow)  # P(arrivals > s), from s = capacity down
+    risk = dist[tail.capacity] * above
+    for s in range(tail.capacity - 1, -1, -1):
+        above += tail.pmf[s + 1]
+        risk += dist[s] * above
+    return risk
+
+
+def seat_owners(world: World, sess: Session, most: int) -> list[str]:
+    """The caseworker of each seat the window has or could take, in the order `fit` keeps
+    them (its own seats by time, then spare ones of the unit), at most `most`."""
+    own = [s.cw for s in sorted(sess.seats, key=lambda s: (s.time, s.cw))]
+    if not sess.made:
+        return own
+    return (own + [s.cw for s in _spare(world, sess.unit, sess.day)])[:max(most, len(own))]
+
+
+def groups_of(owners: Sequence[str]) -> list[int]:
+    """How many of the seats each caseworker holds."""
+    count: dict[str, int] = {}
+    for cw in owners:
+        count[cw] = count.get(cw, 0) + 1
+    return list(count.values())
+
+
 def capacity(world: World, sess: Session, most: int) -> int:
     """The seats the window can have: its own plus spare ones of the unit, at most `most`."""
     if not sess.made:
@@ -89,10 +140,15 @@ def capacity(world: World, sess: Session, most: int) -> int:
 
 
 def has_room(world: World, sess: Session, need: Need, view_p: Callable[[Need], float],
-             risk: float, most: int) -> bool:
+             risk: float, most: int, absent: float = 0.0) -> bool:
     invited = tuple(view_p(n) for n in sess.invitees)
-    overflow = _invited_tail(invited, capacity(world, sess, most)).copy().add(view_p(need))
-    return bool(overflow.overflow <= risk + 1e-12)
+    tail = _invited_tail(invited, capacity(world, sess, most)).copy().add(view_p(need))
+    if tail.overflow > risk + 1e-12:  # with every caseworker present: no room, sick or not
+        return False
+    if absent <= 0:
+        return True
+    groups = groups_of(seat_owners(world, sess, most))
+    return present_overflow(tail, groups, absent) <= risk + 1e-12
 
 
 @lru_cache(maxsize=4096)
@@ -136,11 +192,18 @@ def open_window(world: World, unit: str, day: dt.date, most: int) -> Session | N
 
 
 def fit(world: World, sess: Session, view_p: Callable[[Need], float], risk: float,
-        most: int) -> None:
-    """Give the window the fewest seats M with P(arrivals > M) at or below the risk (taking
-    spare seats or giving seats back, latest first); an empty window is dissolved."""
+        most: int, absent: float = 0.0) -> None:
+    """Give the window the fewest seats M with P(arrivals > present seats) at or below the
+    risk (taking spare seats or giving seats back, latest first); an empty window is
+    dissolved."""
     ps = [view_p(n) for n in sess.invitees]
-    want = max(1, seats_needed(ps, risk, capacity(world, sess, most))) if ps else 0
+    top = capacity(world, sess, most)
+    want = max(1, seats_needed(ps, risk, top)) if ps else 0
+    if ps and absent > 0:  # sickness only adds risk: from the seats needed with all present
+        owners = seat_owners(world, sess, most)
+        while want < top and present_overflow(
+                tail_of(ps, want), groups_of(owners[:want]), absent) > risk + 1e-12:
+            want += 1
     if len(sess.seats) < want:
         for seat in _spare(world, sess.unit, sess.day)[:want - len(sess.seats)]:
             seat.session = sess

@@ -55,6 +55,7 @@ class World(Bookings, Programmes, Attendance, Measurement):
         self.cases = []
         self.earliest_held = {}
         self.group_expected, self.group_came = 0.0, 0
+        self.cw_days_seen, self.sick_days_seen = 0, 0
         self.plan_slots = {}
         self.result = RunResult(policy.name, seed)
         self._week_plan = 0.0

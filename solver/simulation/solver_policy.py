@@ -50,6 +50,7 @@ class SolverPolicy(Policy):
         self.planned_week: int | None = None
         self._threshold = 0.0  # group call-in first at or below this show probability (`act`)
         self._arrivals = 1.0  # arrivals seen / expected at group call-ins (`act`, `size_p`)
+        self._absent = 0.0  # the share of caseworker days lost to sickness so far (`act`)
         self._world: World | None = None
         self._call_days: dict[Need, tuple[float, dt.date]] = {}  # `call_day`, with its p
         self.reserve = Reserve()
@@ -113,7 +114,8 @@ class SolverPolicy(Policy):
         window: P(arrivals > seats) at most `pool_risk` (exact Poisson-binomial)."""
         if sess.made:
             pol = world.scenario.policy
-            return has_room(world, sess, need, self.size_p, pol.pool_risk, pol.pool_seats)
+            return has_room(world, sess, need, self.size_p, pol.pool_risk, pol.pool_seats,
+                            self._absent)
         invited = tuple(self.size_p(n) for n in sess.invitees)
         expected = sum(invited) + self.size_p(need)
         return (expected <= world.booking.group_fill * len(sess.seats) + 1e-9
@@ -125,7 +127,7 @@ class SolverPolicy(Policy):
     def fit(self, world: World, sess: Session) -> None:
         if sess.made:
             pol = world.scenario.policy
-            fit(world, sess, self.size_p, pol.pool_risk, pol.pool_seats)
+            fit(world, sess, self.size_p, pol.pool_risk, pol.pool_seats, self._absent)
 
     def invite(self, world: World, need: Need, sess: Session) -> None:
         world.invite(need, sess)
@@ -141,6 +143,7 @@ class SolverPolicy(Policy):
             self._threshold = pol.pool_max_probability
         self._arrivals = round((world.group_came + ARRIVALS_PRIOR)
                                / (world.group_expected + ARRIVALS_PRIOR), 2)
+        self._absent = round(world.absence_seen(), 3)
         week = (day - world.first).days // 7
         self.reserve.keep(world, day)
         try:

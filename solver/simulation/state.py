@@ -65,6 +65,9 @@ class WorldState(ABC):
     # at group call-ins so far: the arrivals the estimates expected, and those that came
     group_expected: float
     group_came: int
+    # caseworker days with seats so far, and those lost to sickness (`absence_seen`)
+    cw_days_seen: int
+    sick_days_seen: int
     # per (citizen, obligation key): the earliest day any policy could hold it (`floor`)
     earliest_held: dict[tuple[str, str], dt.date | None]
     plan_slots: dict[tuple[str, int], Slot]  # a seat's slot in the re-plan (`plan`), by capacity
