@@ -126,9 +126,13 @@ class PlanTrigger(StrEnum):
 
 
 class ActorKind(StrEnum):
+    """Who did it; ``actor_id`` is then a staff user's, a citizen's or an API client's id
+    (``system``: none)."""
+
     staff = "staff"
     citizen = "citizen"
     system = "system"
+    api_client = "api_client"
 
 
 def db_enum(enum_cls: type[StrEnum], name: str) -> Enum:

@@ -1,7 +1,7 @@
 """The audit trail as the administrator reads it: entries with names instead of ids (the staff
-member's full name, the citizen's name, never a CPR number), filtered by staff member, citizen
-(an id or part of a name, also inside list entries), action and local date range, a page at a
-time or all of them for an export.
+member's full name, the citizen's name, the API client's name, never a CPR number), filtered
+by staff member, citizen (an id or part of a name, also inside list entries), action and local
+date range, a page at a time or all of them for an export.
 
 Reading the trail is itself audited as one entry (``admin.audit_viewed`` /
 ``admin.audit_exported``) holding the ids of the citizens it showed, like any list of citizens
@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Integer, Select, cast, exists, false, func
 from sqlalchemy.orm import Session
 
 from ..database import end_read, transaction
-from ..models import ActorKind, AuditEntry, Citizen, StaffUser
+from ..models import ActorKind, ApiClient, AuditEntry, Citizen, StaffUser
 from . import audit, read_audit
 from .clock import zone
 
@@ -63,7 +63,7 @@ class TrailRow:
     at: datetime
     actor_kind: ActorKind
     actor_id: int | None
-    actor_name: str  # "" when unknown (system, or a deleted account)
+    actor_name: str  # "" when unknown (system, or a deleted account); an API client's name
     action: str
     citizens: list[CitizenName]  # the first NAMES_SHOWN citizens the entry is about
     citizen_count: int  # all of them (a list entry names many)
@@ -214,11 +214,17 @@ def named_rows(session: Session, entries: Sequence[AuditEntry]) -> list[TrailRow
     citizen_ids = {e.actor_id for e in entries if e.actor_kind == ActorKind.citizen and e.actor_id}
     for ids in listed.values():
         citizen_ids.update(ids[:NAMES_SHOWN])
-    staff = _names(session, StaffUser.id, StaffUser.full_name, staff_ids)
+    client_ids = {e.actor_id for e in entries
+                  if e.actor_kind == ActorKind.api_client and e.actor_id}
     citizens = _names(session, Citizen.id, Citizen.name, citizen_ids)
+    actors = {
+        ActorKind.staff: _names(session, StaffUser.id, StaffUser.full_name, staff_ids),
+        ActorKind.citizen: citizens,
+        ActorKind.api_client: _names(session, ApiClient.id, ApiClient.name, client_ids),
+    }
     rows = []
     for e in entries:
-        names = staff if e.actor_kind == ActorKind.staff else citizens
+        names = actors.get(e.actor_kind, {})
         actor = names.get(e.actor_id, "") if e.actor_id is not None else ""
         ids = listed[e.id]
         rows.append(TrailRow(

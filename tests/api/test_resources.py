@@ -52,7 +52,7 @@ def test_a_citizen_is_created_with_a_hashed_and_masked_cpr_and_obligations(api):
     programmes = api.get(f"/api/v1/citizens/{made['id']}/programmes").json["data"]
     assert [p["target_group"] for p in programmes] == ["cash_benefit"]
     created = [r for r in audit_rows(api, made["id"]) if r.action == "api_citizen_created"]
-    assert len(created) == 1 and created[0].actor_kind == ActorKind.system
+    assert len(created) == 1 and created[0].actor_kind == ActorKind.api_client
     assert created[0].actor_id == api.full_id
 
 
@@ -77,7 +77,7 @@ def test_reads_show_only_the_masked_cpr_and_are_audited(api):
     assert all(set(c) == set(one.json) for c in listed)
     reads = [r for r in audit_rows(api, api.citizen_id) if r.action == "api_citizen_read"]
     assert len(reads) == 2
-    assert {(r.actor_kind, r.actor_id) for r in reads} == {(ActorKind.system, api.full_id)}
+    assert {(r.actor_kind, r.actor_id) for r in reads} == {(ActorKind.api_client, api.full_id)}
     assert reads[0].detail["api_client"] == "Sagssystem"
     problem(api.get("/api/v1/citizens/999999"), 404, "not_found")
     problem(api.get("/api/v1/citizens/0"), 404)
@@ -105,6 +105,9 @@ def test_history_is_recorded_and_recomputes_obligations(api):
     problem(api.post("/api/v1/citizens/999999/history", {"held_on": held_on}), 404)
     with api.app.app_context(), db.fresh_session() as s:
         assert len(list(s.scalars(select(HeldConversation)))) == 1
+    added = [(r.actor_kind, r.actor_id) for r in audit_rows(api, api.citizen_id)
+             if r.action == "api_history_added"]
+    assert added == [(ActorKind.api_client, api.full_id)]
 
 
 def test_booking_and_cancelling_follow_the_citizens_booking_rules(api):
@@ -129,8 +132,8 @@ def test_booking_and_cancelling_follow_the_citizens_booking_rules(api):
     assert cancelled.status_code == 200 and cancelled.json["state"] == "cancelled"
     assert api.get("/api/v1/bookings?state=cancelled").json["data"][0]["id"] == booking["id"]
     actions = [(r.action, r.actor_kind, r.actor_id) for r in audit_rows(api, api.citizen_id)]
-    assert ("booking_created", ActorKind.system, api.full_id) in actions
-    assert ("booking_cancelled", ActorKind.system, api.full_id) in actions
+    assert ("booking_created", ActorKind.api_client, api.full_id) in actions
+    assert ("booking_cancelled", ActorKind.api_client, api.full_id) in actions
     problem(api.post("/api/v1/bookings/999999/cancel"), 404)
     problem(api.post("/api/v1/bookings", {"obligation_id": 999999, "slot_id": 1}), 404)
 
@@ -163,7 +166,7 @@ def test_a_citizen_is_found_by_cpr_in_the_body_and_the_look_up_is_audited(api):
         rows = list(s.scalars(select(AuditEntry).where(
             AuditEntry.action.in_(["api_citizen_lookup", "api_citizen_lookup_miss"]))
             .order_by(AuditEntry.id)))
-    assert [(r.action, r.citizen_id, r.actor_id) for r in rows] == [
-        ("api_citizen_lookup", made["id"], api.full_id),
-        ("api_citizen_lookup_miss", None, api.full_id)]
+    assert [(r.action, r.citizen_id, r.actor_kind, r.actor_id) for r in rows] == [
+        ("api_citizen_lookup", made["id"], "api_client", api.full_id),
+        ("api_citizen_lookup_miss", None, "api_client", api.full_id)]
     assert all(CPR not in str(r.detail) for r in rows)

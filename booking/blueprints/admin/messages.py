@@ -54,6 +54,7 @@ ACTOR_KINDS = {
     ActorKind.staff: _l("Medarbejder"),
     ActorKind.citizen: _l("Borger"),
     ActorKind.system: _l("System"),
+    ActorKind.api_client: _l("API-klient"),
 }
 
 ACTIONS = {

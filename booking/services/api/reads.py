@@ -1,6 +1,6 @@
 """What the API reads. Every citizen a system is shown is written to the audit trail
-(``api_citizen_read``, actor kind ``system``, actor id the API client's id), committed with the
-answer."""
+(``api_citizen_read``, actor kind ``api_client``, actor id the API client's id), committed
+with the answer."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class Caller:
 def _audit_reads(session: Session, caller: Caller, citizen_ids: Iterable[int],
                  what: str) -> None:
     for citizen_id in sorted(set(citizen_ids)):
-        audit.record(session, actor_kind=ActorKind.system, actor_id=caller.client_id,
+        audit.record(session, actor_kind=ActorKind.api_client, actor_id=caller.client_id,
                      action=READ_ACTION, citizen_id=citizen_id,
                      detail={"api_client": caller.name, "read": what})
 
@@ -88,7 +88,7 @@ def citizen_by_cpr(session: Session, caller: Caller, raw_cpr: str, keys: CprKeys
         raise FormErrors({"$.cpr": err}) from None
     with transaction(session):
         found = find_citizen(session, raw_cpr, keys).citizen
-        audit.record(session, actor_kind=ActorKind.system, actor_id=caller.client_id,
+        audit.record(session, actor_kind=ActorKind.api_client, actor_id=caller.client_id,
                      action="api_citizen_lookup" if found else "api_citizen_lookup_miss",
                      citizen_id=found.id if found else None,
                      detail={"api_client": caller.name})

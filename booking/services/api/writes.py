@@ -6,7 +6,7 @@ validated with python-stdnum and kept only as a keyed hash and a masked form
 of a rotation is found through :func:`~booking.services.cpr_keys.find_citizen`); obligations
 are recomputed after each change. Bookings go through
 :mod:`booking.services.reservations`, the same code as the citizen's own booking. Each write is
-audited with actor kind ``system`` and the API client's id, and commits on its own.
+audited with actor kind ``api_client`` and the API client's id, and commits on its own.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class Conflict(ServiceError):
 
 def _audit(session: Session, caller: Caller, action: str, citizen_id: int,
            object_type: str, object_id: int) -> None:
-    audit.record(session, actor_kind=ActorKind.system, actor_id=caller.client_id,
+    audit.record(session, actor_kind=ActorKind.api_client, actor_id=caller.client_id,
                  action=action, citizen_id=citizen_id, object_type=object_type,
                  object_id=object_id, detail={"api_client": caller.name})
 
@@ -148,7 +148,7 @@ def add_history(session: Session, caller: Caller, citizen_id: int, data: HeldIn,
 
 
 def _actor(caller: Caller) -> reservations.Actor:
-    return reservations.Actor(ActorKind.system, caller.client_id)
+    return reservations.Actor(ActorKind.api_client, caller.client_id)
 
 
 def book(session: Session, caller: Caller, obligation_id: int, slot_id: int, *,
