@@ -85,9 +85,14 @@ def window_on(world: World, unit: str, day: dt.date) -> Session | None:
                  if s.made and s.unit == unit), None)
 
 
-def present_seats(groups: Iterable[int], absent: float) -> list[float]:
+def present_seats(groups: Iterable[int], absent: float) -> tuple[float, ...]:
     """``dist[s]`` = P(s seats present) when caseworker i holds ``groups[i]`` of the seats and
     is away with probability `absent`, each independently (built one caseworker at a time)."""
+    return _present_seats(tuple(sorted(groups)), absent)
+
+
+@lru_cache(maxsize=4096)
+def _present_seats(groups: tuple[int, ...], absent: float) -> tuple[float, ...]:
     dist = [1.0]
     for n in groups:
         nxt = [0.0] * (len(dist) + n)
@@ -95,7 +100,7 @@ def present_seats(groups: Iterable[int], absent: float) -> list[float]:
             nxt[s] += q * absent
             nxt[s + n] += q * (1 - absent)
         dist = nxt
-    return dist
+    return tuple(dist)
 
 
 def present_overflow(tail: ArrivalTail, groups: Sequence[int], absent: float) -> float:
@@ -119,6 +124,30 @@ def seat_owners(world: World, sess: Session, most: int) -> list[str]:
     if not sess.made:
         return own
     return (own + [s.cw for s in _spare(world, sess.unit, sess.day)])[:max(most, len(own))]
+
+
+def window_groups(world: World, sess: Session, most: int) -> list[int]:
+    """`groups_of(seat_owners(...))` without ordering the seats: the window's own seats, then
+    the spare ones of the caseworkers with the most free morning seats first (by id on a tie),
+    up to `capacity`."""
+    own: dict[str, int] = {}
+    for s in sess.seats:
+        own[s.cw] = own.get(s.cw, 0) + 1
+    if not sess.made:
+        return list(own.values())
+    spare: dict[str, int] = {}
+    for s in world.seats_by_unit_day.get((sess.unit, sess.day), []):
+        if (s.channel == "in_person" and s.time < NOON and s.need is None
+                and s.session is None):
+            spare[s.cw] = spare.get(s.cw, 0) + 1
+    room = max(0, most - len(sess.seats))
+    for cw in sorted(spare, key=lambda cw: (-spare[cw], cw)):
+        if room <= 0:
+            break
+        take = min(room, spare[cw])
+        own[cw] = own.get(cw, 0) + take
+        room -= take
+    return list(own.values())
 
 
 def groups_of(owners: Sequence[str]) -> list[int]:
@@ -147,7 +176,9 @@ def has_room(world: World, sess: Session, need: Need, view_p: Callable[[Need], f
         return False
     if absent <= 0:
         return True
-    groups = groups_of(seat_owners(world, sess, most))
+    groups = window_groups(world, sess, most)
+    if tail.overflow + 1 - (1 - absent) ** len(groups) <= risk + 1e-12:
+        return True  # even if any caseworker's absence sent every extra arrival home
     return present_overflow(tail, groups, absent) <= risk + 1e-12
 
 

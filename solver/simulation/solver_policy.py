@@ -51,6 +51,7 @@ class SolverPolicy(Policy):
         self._threshold = 0.0  # group call-in first at or below this show probability (`act`)
         self._arrivals = 1.0  # arrivals seen / expected at group call-ins (`act`, `size_p`)
         self._absent = 0.0  # the share of caseworker days lost to sickness so far (`act`)
+        self._sized: dict[Need, float] = {}  # `size_p` of the day (estimates move overnight)
         self._world: World | None = None
         self._call_days: dict[Need, tuple[float, dt.date]] = {}  # `call_day`, with its p
         self.reserve = Reserve()
@@ -65,7 +66,10 @@ class SolverPolicy(Policy):
         """The show probability a group call-in is sized with: the estimate, scaled by how many
         came to the group call-ins so far against how many the estimates expected (those
         invited are the least likely to come by their estimates, which therefore run low)."""
-        return min(1.0, self.view_p(need) * self._arrivals)
+        p = self._sized.get(need)
+        if p is None:
+            p = self._sized[need] = min(1.0, self.view_p(need) * self._arrivals)
+        return p
 
     def target(self, world: World, need: Need) -> dt.date:
         """The planning target: the deadline less room for the rebookings the citizen is
@@ -144,6 +148,7 @@ class SolverPolicy(Policy):
         self._arrivals = round((world.group_came + ARRIVALS_PRIOR)
                                / (world.group_expected + ARRIVALS_PRIOR), 2)
         self._absent = round(world.absence_seen(), 3)
+        self._sized = {}
         week = (day - world.first).days // 7
         self.reserve.keep(world, day)
         try:

@@ -17,10 +17,13 @@ from solver.simulation.draws import uniform
 from solver.simulation.policies import SolverPolicy
 from solver.simulation.pool import (
     capacity,
+    groups_of,
     invite_count,
     present_overflow,
     present_seats,
+    seat_owners,
     seats_needed,
+    window_groups,
 )
 from solver.simulation.population import population
 from solver.simulation.run import World
@@ -235,6 +238,9 @@ def test_every_window_keeps_the_risk_and_every_plan_passes_check(pooled):
 
     def spy(world, sess, view_p, risk, most, absent=0.0):
         original(world, sess, view_p, risk, most, absent)
+        # has_room's shortcut counts the same caseworkers' seats as fit's ordered list
+        assert sorted(window_groups(world, sess, most)) == sorted(
+            groups_of(seat_owners(world, sess, most)))
         if sess.invitees:
             ps = [view_p(n) for n in sess.invitees]
             fits.append(ps)
