@@ -351,17 +351,21 @@ def _absences(
 def _showcase(
     session: Session, citizens: list[Citizen], today: date
 ) -> list[tuple[int, str, int]]:
-    """A few citizens whose next conversation still ahead is open and due soon (they can book
-    it themselves), for the printed links."""
-    picked = []
+    """A few citizens who can book their next conversation themselves, for the printed links:
+    its obligation is open, its window has opened (or opens within two weeks) and it is due
+    no sooner than in ten days; those due within 40 days first, as a letter would find them."""
+    soon: list[tuple[int, str, int]] = []
+    later: list[tuple[int, str, int]] = []
     for citizen in citizens:
         ahead = [ob for ob in open_obligations(session, citizen.id) if ob.deadline >= today]
-        if (
-            ahead
-            and ahead[0].state == ObligationState.open
-            and today + timedelta(days=10) <= ahead[0].deadline <= today + timedelta(days=40)
-        ):
-            picked.append((citizen.id, citizen.name, citizen.link_version))
-        if len(picked) == 3:
+        if not ahead or ahead[0].state != ObligationState.open:
+            continue
+        first = ahead[0]
+        if first.earliest > today + timedelta(days=14) or first.deadline < today + timedelta(
+                days=10):
+            continue
+        entry = (citizen.id, citizen.name, citizen.link_version)
+        (soon if first.deadline <= today + timedelta(days=40) else later).append(entry)
+        if len(soon) == 3:
             break
-    return picked
+    return (soon + later)[:3]

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.db import db
-from booking.models import HeldConversation, Holder, Obligation, Programme
+from booking.models import HeldConversation, Holder, Obligation, ObligationState, Programme
 from booking.services.clock import today_local
 from booking.services.demo import DemoOptions, build_demo
+from booking.services.obligations import open_obligations
 from tests.conftest import make_app
 
 
@@ -28,15 +29,22 @@ def _build(path, today):
             HeldConversation.holder == Holder.unemployment_fund))
         keys = [(o.citizen_id, o.step_key, o.deadline, o.rule_set_code)
                 for o in s.scalars(select(Obligation).order_by(Obligation.id))]
+        shown = [next(ob for ob in open_obligations(s, citizen_id) if ob.deadline >= today)
+                 for citizen_id, _, _ in result.showcase]
+        shown = [(ob.state, (ob.earliest - today).days, (ob.deadline - today).days)
+                 for ob in shown]
     app.extensions["rettidig_db"].dispose()
-    return result, sets, programmes, fund, keys
+    return result, sets, programmes, fund, keys, shown
 
 
 @pytest.mark.parametrize("today", [date(2027, 3, 1), today_local()], ids=["2027-03-01", "today"])
 def test_demo_by_due_date(tmp_path, today):
-    result, sets, programmes, fund, keys = _build(tmp_path / "a.sqlite3", today)
+    result, sets, programmes, fund, keys, shown = _build(tmp_path / "a.sqlite3", today)
     assert result.counts["citizens"] == 60 and result.counts["bookings"] > 0
-    assert len(result.showcase) >= 1
+    # the printed links: citizens who can book their next conversation themselves now
+    assert len(result.showcase) == 3
+    for state, opens_in, due_in in shown:
+        assert state == ObligationState.open and opens_in <= 14 and due_in >= 10
     assert "reform-2026-07" in sets  # obligations falling due after 1 July 2026
     assert programmes <= sets | {"lab-2024", "lab-2025", "lab-2025-07", "reform-2026-07"}
     assert fund > 0  # the unemployment fund's own conversations are part of the history
