@@ -66,13 +66,26 @@ def seats_needed(probabilities: Sequence[float], risk: float, most: int) -> int:
     return next((m for m in range(top + 1) if above[m] <= risk + 1e-12), most)
 
 
+def _is_spare(s: Seat) -> bool:
+    """A seat a window may take: in person, in the morning, neither booked nor pooled."""
+    return s.channel == "in_person" and s.time < NOON and s.need is None and s.session is None
+
+
+def _spare_per_cw(world: World, unit: str, day: dt.date) -> dict[str, int]:
+    """How many spare seats (`_is_spare`) each caseworker of the unit has on the day."""
+    count: dict[str, int] = {}
+    for s in world.seats_by_unit_day.get((unit, day), []):
+        if _is_spare(s):
+            count[s.cw] = count.get(s.cw, 0) + 1
+    return count
+
+
 def _spare(world: World, unit: str, day: dt.date, taken: Iterable[Seat] = ()) -> list[Seat]:
     """Free in-person morning seats of the unit on the day, whole caseworker mornings first
     (the caseworker with the most free morning seats, then by id), each in time order."""
     skip = {id(s) for s in taken}
     free = [s for s in world.seats_by_unit_day.get((unit, day), [])
-            if s.channel == "in_person" and s.time < NOON
-            and s.need is None and s.session is None and id(s) not in skip]
+            if _is_spare(s) and id(s) not in skip]
     per_cw: dict[str, int] = {}
     for s in free:
         per_cw[s.cw] = per_cw.get(s.cw, 0) + 1
@@ -126,20 +139,18 @@ def seat_owners(world: World, sess: Session, most: int) -> list[str]:
     return (own + [s.cw for s in _spare(world, sess.unit, sess.day)])[:max(most, len(own))]
 
 
-def window_groups(world: World, sess: Session, most: int) -> list[int]:
+def window_groups(world: World, sess: Session, most: int,
+                  spare: dict[str, int] | None = None) -> list[int]:
     """`groups_of(seat_owners(...))` without ordering the seats: the window's own seats, then
-    the spare ones of the caseworkers with the most free morning seats first (by id on a tie),
-    up to `capacity`."""
+    the spare ones of the caseworkers with the most spare morning seats first (by id on a
+    tie), up to `capacity` (`spare`: `_spare_per_cw`, if already counted)."""
     own: dict[str, int] = {}
     for s in sess.seats:
         own[s.cw] = own.get(s.cw, 0) + 1
     if not sess.made:
         return list(own.values())
-    spare: dict[str, int] = {}
-    for s in world.seats_by_unit_day.get((sess.unit, sess.day), []):
-        if (s.channel == "in_person" and s.time < NOON and s.need is None
-                and s.session is None):
-            spare[s.cw] = spare.get(s.cw, 0) + 1
+    if spare is None:
+        spare = _spare_per_cw(world, sess.unit, sess.day)
     room = max(0, most - len(sess.seats))
     for cw in sorted(spare, key=lambda cw: (-spare[cw], cw)):
         if room <= 0:
@@ -163,20 +174,24 @@ def capacity(world: World, sess: Session, most: int) -> int:
     if not sess.made:
         return len(sess.seats)
     spare = sum(1 for s in world.seats_by_unit_day.get((sess.unit, sess.day), [])
-                if s.channel == "in_person" and s.time < NOON
-                and s.need is None and s.session is None)
+                if _is_spare(s))
     return min(most, len(sess.seats) + spare)
 
 
 def has_room(world: World, sess: Session, need: Need, view_p: Callable[[Need], float],
              risk: float, most: int, absent: float = 0.0) -> bool:
+    """A made window has room for `need` when P(arrivals > present seats) stays within the
+    risk with them (with every caseworker present first: the cheap question)."""
+    spare = _spare_per_cw(world, sess.unit, sess.day) if sess.made else {}
+    seats = (min(most, len(sess.seats) + sum(spare.values())) if sess.made
+             else len(sess.seats))  # `capacity`, counted once
     invited = tuple(view_p(n) for n in sess.invitees)
-    tail = _invited_tail(invited, capacity(world, sess, most)).copy().add(view_p(need))
+    tail = _invited_tail(invited, seats).copy().add(view_p(need))
     if tail.overflow > risk + 1e-12:  # with every caseworker present: no room, sick or not
         return False
     if absent <= 0:
         return True
-    groups = window_groups(world, sess, most)
+    groups = window_groups(world, sess, most, spare)
     if tail.overflow + 1 - (1 - absent) ** len(groups) <= risk + 1e-12:
         return True  # even if any caseworker's absence sent every extra arrival home
     return present_overflow(tail, groups, absent) <= risk + 1e-12
