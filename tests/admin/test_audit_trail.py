@@ -128,7 +128,7 @@ def test_csv_export_for_danish_excel(db_app, trail, login):
     raw = response.data
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:5] == ["Tidspunkt", "Aktørtype", "Aktør", "Medarbejder-/borger-id",
+    assert rows[0][:5] == ["Tidspunkt", "Aktørtype", "Aktør", "Aktør-id",
                            "Handling"]
     body = rows[1:]
     assert [r[5] for r in body] == ["citizen_viewed_own", "citizen_lookup"]

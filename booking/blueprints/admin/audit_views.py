@@ -90,7 +90,7 @@ COLUMNS = (
     Column("Tidspunkt", "Time", "datetime"),
     Column("Aktørtype", "Actor type"),
     Column("Aktør", "Actor"),
-    Column("Medarbejder-/borger-id", "Staff/citizen id", "int"),
+    Column("Aktør-id", "Actor id", "int"),  # staff user, citizen or API client, by kind
     Column("Handling", "Action"),
     Column("Handlingskode", "Action code"),
     Column("Antal borgere", "Citizens", "int"),
