@@ -115,7 +115,7 @@ class SolverPolicy(Policy):
 
     def room(self, world: World, sess: Session, need: Need) -> bool:
         """A fixed group call-in: expected arrivals up to `group_fill` of the seats; a pooled
-        window: P(arrivals > seats) at most `pool_risk` (exact Poisson-binomial)."""
+        window: P(arrivals > present seats) at most `pool_risk` (exact, `pool.has_room`)."""
         if sess.made:
             pol = world.scenario.policy
             return has_room(world, sess, need, self.size_p, pol.pool_risk, pol.pool_seats,
