@@ -66,16 +66,21 @@ def seats_needed(probabilities: Sequence[float], risk: float, most: int) -> int:
     return next((m for m in range(top + 1) if above[m] <= risk + 1e-12), most)
 
 
+def window_seat(s: Seat) -> bool:
+    """A seat a window may ever take: in person, in the morning (`World.window_seats`)."""
+    return s.channel == "in_person" and s.time < NOON
+
+
 def _is_spare(s: Seat) -> bool:
-    """A seat a window may take: in person, in the morning, neither booked nor pooled."""
-    return s.channel == "in_person" and s.time < NOON and s.need is None and s.session is None
+    """A window seat (`window_seat`) a window may take now: neither booked nor pooled."""
+    return s.need is None and s.session is None
 
 
 def _spare_per_cw(world: World, unit: str, day: dt.date) -> dict[str, int]:
     """How many spare seats (`_is_spare`) each caseworker of the unit has on the day."""
     count: dict[str, int] = {}
-    for s in world.seats_by_unit_day.get((unit, day), []):
-        if _is_spare(s):
+    for s in world.window_seats.get((unit, day), ()):
+        if s.need is None and s.session is None:  # `_is_spare`, inline: asked millions of times
             count[s.cw] = count.get(s.cw, 0) + 1
     return count
 
@@ -84,7 +89,7 @@ def _spare(world: World, unit: str, day: dt.date, taken: Iterable[Seat] = ()) ->
     """Free in-person morning seats of the unit on the day, whole caseworker mornings first
     (the caseworker with the most free morning seats, then by id), each in time order."""
     skip = {id(s) for s in taken}
-    free = [s for s in world.seats_by_unit_day.get((unit, day), [])
+    free = [s for s in world.window_seats.get((unit, day), ())
             if _is_spare(s) and id(s) not in skip]
     per_cw: dict[str, int] = {}
     for s in free:
@@ -173,8 +178,7 @@ def capacity(world: World, sess: Session, most: int) -> int:
     """The seats the window can have: its own plus spare ones of the unit, at most `most`."""
     if not sess.made:
         return len(sess.seats)
-    spare = sum(1 for s in world.seats_by_unit_day.get((sess.unit, sess.day), [])
-                if _is_spare(s))
+    spare = sum(1 for s in world.window_seats.get((sess.unit, sess.day), ()) if _is_spare(s))
     return min(most, len(sess.seats) + spare)
 
 

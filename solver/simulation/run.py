@@ -21,6 +21,7 @@ from .floor import unit_days
 from .measure import Measurement, RunResult
 from .open_needs import OpenNeeds
 from .policy import Policy
+from .pool import window_seat
 from .programmes import Programmes
 from .timetable import build_meetings, build_seats, closed_days
 from .types import Scenario
@@ -65,11 +66,12 @@ class World(Bookings, Programmes, Attendance, Measurement):
         self.seats_by_cw, self.sessions = build_seats(scenario, self.first, self.last_seat_day,
                                                       self.closed, with_sessions)
         self.seats_by_day = defaultdict(list)
-        self.seats_by_unit_day = defaultdict(list)
+        self.window_seats = defaultdict(list)
         for seats in self.seats_by_cw.values():
             for s in seats:
                 self.seats_by_day[s.day].append(s)
-                self.seats_by_unit_day[(s.unit, s.day)].append(s)
+                if window_seat(s):
+                    self.window_seats[(s.unit, s.day)].append(s)
         self.sessions_by_day = defaultdict(list)
         for sess in self.sessions:
             self.sessions_by_day[sess.day].append(sess)

@@ -54,6 +54,7 @@ class SolverPolicy(Policy):
         self._sized: dict[Need, float] = {}  # `size_p` of the day (estimates move overnight)
         self._world: World | None = None
         self._call_days: dict[Need, tuple[float, dt.date]] = {}  # `call_day`, with its p
+        self._called: tuple[World, dt.date, list[Need]] | None = None  # `needs` of the day
         self.reserve = Reserve()
 
     def view_p(self, need: Need) -> float:
@@ -99,7 +100,11 @@ class SolverPolicy(Policy):
     def needs(self, world: World, day: dt.date) -> list[Need]:
         """The needs the policy has called in by today. A citizen called before the usual
         letter may be seen from the call on (`[booking] early_letter_days`): the world makes a
-        need ready at its letter, so the first call moves `ready` back to the call day."""
+        need ready at its letter, so the first call moves `ready` back to the call day. Kept
+        for the day (a new list each time): while the policy acts, neither the open needs nor
+        the estimates change."""
+        if self._called is not None and self._called[0] is world and self._called[1] == day:
+            return list(self._called[2])
         out = []
         for n in world.needs(day, early=True):
             call = self.call_day(world, n)
@@ -108,7 +113,8 @@ class SolverPolicy(Policy):
             if n.attempt == 0 and n.ready == n.appear and call < n.appear:
                 n.ready = max(call, n.known)
             out.append(n)
-        return out
+        self._called = (world, day, out)
+        return list(out)
 
     def group_ok(self, need: Need) -> bool:
         return self.view_p(need) <= self._threshold

@@ -45,7 +45,8 @@ class WorldState(ABC):
     seats_by_cw: dict[str, list[Seat]]
     sessions: list[Session]
     seats_by_day: dict[dt.date, list[Seat]]
-    seats_by_unit_day: dict[tuple[str, dt.date], list[Seat]]  # the same, per unit
+    # per unit and day, the seats a pooled window may take (`pool.window_seat`)
+    window_seats: dict[tuple[str, dt.date], list[Seat]]
     sessions_by_day: dict[dt.date, list[Session]]
     meetings: list[Meeting]
     unit_of: dict[str, str]

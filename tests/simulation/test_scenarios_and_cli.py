@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import ast
+import gc
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from solver.simulation.cli import main
+from solver.simulation.cli import main, seed_pool
 from solver.simulation.scenario import (
     ScenarioError,
     load_scenario,
@@ -95,3 +97,19 @@ def test_the_command_runs_as_a_module(module):
                          text=True, cwd=SOLVER.parent)
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("usage: python -m solver.simulate")
+
+
+def _process_of_task(_: int) -> tuple[int, bool]:
+    return os.getpid(), gc.isenabled()
+
+
+def test_each_seed_runs_in_a_fresh_process_without_the_cycle_collector():
+    """`seed_pool`: a process per task (its cyclic garbage goes back when it exits), the
+    collector off in it; the caller's own collector is left as it was."""
+    before = gc.isenabled()
+    with seed_pool(2) as pool:
+        seen = pool.map(_process_of_task, range(4), chunksize=1)
+    assert len({pid for pid, _ in seen}) == 4
+    assert os.getpid() not in {pid for pid, _ in seen}
+    assert not any(enabled for _, enabled in seen)
+    assert gc.isenabled() == before

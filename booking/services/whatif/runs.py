@@ -21,7 +21,7 @@ import tomli_w
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from solver.simulation.cli import run_seed
+from solver.simulation.cli import run_seed, seed_pool
 from solver.simulation.scenario import parse_scenario, resolve_rule_set
 from solver.simulation.types import Scenario
 
@@ -141,7 +141,7 @@ def simulate(
     """Each seed's results (seeds 1 … ``seeds``) as they finish; ``jobs`` processes."""
     tasks = [(scenario, seed, weeks) for seed in range(1, seeds + 1)]
     if jobs > 1 and seeds > 1 and "fork" in mp.get_all_start_methods():
-        with mp.get_context("fork").Pool(min(jobs, seeds)) as pool:
+        with seed_pool(min(jobs, seeds)) as pool:
             yield from pool.imap_unordered(_seed_job, tasks)
     else:
         for task in tasks:
