@@ -233,13 +233,29 @@ class SolverPolicy(Policy):
     def session_choice(self, world: World, need: Need, day: dt.date) -> Session | None:
         """A group call-in instead of a seat: for a citizen unlikely to come, the earliest
         session of the unit with room if it is on time (or no seat is); for anyone else, only
-        when no seat of their caseworker meets the planning target but the session does."""
+        when no seat of their caseworker meets the planning target but the session does. The
+        seat is looked at first: sessions the choice could not take are never asked."""
         if not self.uses_groups or "in_person" not in need.channels:
             return None
         lo = max(need.ready, day + dt.timedelta(days=world.booking.notice_days))
         hi = min(need.last_day, day + dt.timedelta(days=world.booking.plan_horizon_days))
+        seat = first_free(world.seats_by_cw, need, lo, min(need.last_day,
+                                                           world.seat_horizon(day)))
+        target = self.target(world, need)
+        if self.group_ok(need):
+            last = self.last_preferred(seat, target)
+            if last is not None:
+                hi = min(hi, last)
+        else:
+            if target < lo:  # the planning target has passed: the deadline is what is left
+                target = need.deadline
+            if seat is not None and seat.day <= target:
+                return None
+            hi = min(hi, target)
         sess, made = self.earliest_session(world, need, lo, hi)
-        choice = self.session_or_seat(world, need, day, lo, sess) if sess is not None else None
+        choice = None
+        if sess is not None and (not self.group_ok(need) or self.prefer(need, sess, seat, target)):
+            choice = sess
         if made is not None and choice is not made:
             self.fit(world, made)  # the new window was not taken: dissolve it
         return choice
@@ -262,21 +278,13 @@ class SolverPolicy(Policy):
                     self.fit(world, made)
         return None, None
 
-    def session_or_seat(self, world: World, need: Need, day: dt.date, lo: dt.date,
-                        sess: Session) -> Session | None:
-        seat = first_free(world.seats_by_cw, need, lo, min(need.last_day,
-                                                           world.seat_horizon(day)))
-        target = self.target(world, need)
-        if self.group_ok(need):
-            return sess if self.prefer(need, sess, seat, target) else None
-        if target < lo:  # the planning target has passed: the deadline is what is left
-            target = need.deadline
-        if sess.day <= target and (seat is None or seat.day > target):
-            return sess
-        return None
-
     def prefer(self, need: Need, sess: Session, seat: Seat | None, target: dt.date) -> bool:
+        """For a citizen unlikely to come: the session if on time, or no later than the seat."""
         return sess.day <= target or seat is None or sess.day <= seat.day
+
+    def last_preferred(self, seat: Seat | None, target: dt.date) -> dt.date | None:
+        """The last day a session may be on for `prefer` to take it (None: any day)."""
+        return None if seat is None else max(target, seat.day)
 
     def pull_forward(self, world: World, day: dt.date, needs: list[Need]) -> None:
         """Seats freed by overbooking go to the needs the plan had to place after their
@@ -384,3 +392,6 @@ class Clairvoyant(SolverPolicy):
 
     def prefer(self, need: Need, sess: Session, seat: Seat | None, target: dt.date) -> bool:
         return seat is None or sess.day < seat.day
+
+    def last_preferred(self, seat: Seat | None, target: dt.date) -> dt.date | None:
+        return None if seat is None else seat.day - dt.timedelta(days=1)
