@@ -56,6 +56,9 @@ class ReadAudit:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        # one flush at a time: a flush that finds the rows taken by the thread's flush waits
+        # until they are written, so "flush, then read" always sees this process's views
+        self._writing = threading.Lock()
         self._buffers: dict[Engine, _Buffer] = {}
         self._pid = os.getpid()
         self._wake = threading.Event()
@@ -81,7 +84,12 @@ class ReadAudit:
 
     def flush(self, engine: Engine | None = None) -> int:
         """Write what is buffered (for ``engine``, or for every database); the entries
-        written. An entry that could not be written stays buffered for the next flush."""
+        written. An entry that could not be written stays buffered for the next flush.
+        Returns only once every entry buffered before the call is written (or put back)."""
+        with self._writing:
+            return self._flush(engine)
+
+    def _flush(self, engine: Engine | None) -> int:
         with self._lock:
             self._after_fork()
             buffers = [b for b in self._buffers.values() if engine is None or b.engine is engine]
@@ -122,6 +130,7 @@ class ReadAudit:
         """A forked child (a gunicorn worker) starts empty, with its own thread."""
         if self._pid != os.getpid():
             self._pid = os.getpid()
+            self._writing = threading.Lock()  # held by no thread of this process
             self._buffers = {}
             self._thread = None
             self._wake = threading.Event()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -74,6 +75,40 @@ def test_a_flush_writes_at_once_and_the_audit_trail_shows_its_own_views(session,
         overview = admin_overview(admin_request, entries=3)  # writes this process's views first
     assert [e.action for e in overview.entries] == ["citizen_viewed_own"] * 3
     assert read_audit.BUFFER.pending() == 0
+
+
+def test_a_flush_waits_for_the_views_another_flush_is_writing(session, world, settings):
+    """The buffer's thread may have taken the views and be writing them when the audit trail
+    flushes: that flush returns only once they are in the database (it used to find nothing
+    left to write and return at once, and the trail could miss the views)."""
+    engine = read_audit._engine(session)
+    read_audit.flush()
+    started, release, done = threading.Event(), threading.Event(), threading.Event()
+    table = AuditEntry.__tablename__.upper()
+
+    def slow(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(f"INSERT INTO {table}"):
+            started.set()
+            release.wait(10)
+
+    event.listen(engine, "before_cursor_execute", slow)
+    first = threading.Thread(target=read_audit.flush)  # as the buffer's thread does
+    second = threading.Thread(target=lambda: (read_audit.flush(), done.set()))
+    try:
+        citizen_view.home_page(session, world.citizen.id, settings)
+        first.start()
+        assert started.wait(10)  # the view is taken and on its way to the database
+        second.start()
+        assert not done.wait(0.3)  # the second flush waits for that write
+        release.set()
+        assert done.wait(10)
+        assert _views(world.citizen.id, "citizen_viewed_own") == 1  # there once it returned
+    finally:
+        release.set()
+        event.remove(engine, "before_cursor_execute", slow)
+        for thread in (first, second):
+            if thread.is_alive() or thread.ident is not None:
+                thread.join(10)
 
 
 def test_a_process_writes_its_buffered_views_when_it_exits(tmp_path, sqlite_url):
