@@ -231,6 +231,10 @@ def _citizens(
         unit = units[code]
         lo, hi = demo_data.AGE_RANGE[group]
         start = _programme_start(rng, group, opts.today)
+        closed_on = _closed_to_new(config, group, start, opts.today)
+        if closed_on is not None:  # e.g. a resource programme: only those begun before 2026-07
+            start = closed_on - timedelta(days=random.Random(f"{opts.seed}/{i}").randint(
+                1, START_SPAN.get(group, 300)))
         birth = start - timedelta(days=rng.randint(lo * 365, hi * 365 + 364))
         number = _cpr(birth, i)
         first, last = rng.choice(demo_data.FIRST_NAMES), rng.choice(demo_data.LAST_NAMES)
@@ -266,9 +270,21 @@ def _citizens(
     return citizens
 
 
+START_SPAN = {"resource_programme": 540, "job_clarification": 70, "flexjob_benefit": 400}
+
+
 def _programme_start(rng: random.Random, group: str, today: date) -> date:
-    span = {"resource_programme": 540, "job_clarification": 70, "flexjob_benefit": 400}
-    return today - timedelta(days=rng.randint(0, span.get(group, 300)))
+    return today - timedelta(days=rng.randint(0, START_SPAN.get(group, 300)))
+
+
+def _closed_to_new(config: LawConfig, group: str, start: date, today: date) -> date | None:
+    """The day the group closed to new programmes, when the rule set a programme started on
+    ``start`` names serves only those begun before (None: open to it)."""
+    requirements = rules.load_rule_set(rule_set_code_for(config, start, today)).group(
+        group).requirements
+    if not requirements or any(r.serves(start) for r in requirements):
+        return None
+    return min(r.started_before for r in requirements if r.started_before is not None)
 
 
 def _history(

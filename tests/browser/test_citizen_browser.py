@@ -18,7 +18,9 @@ from booking.services.accounts import citizen_link_token
 from booking.services.clock import today_local
 from booking.services.obligations import open_obligations
 from booking.services.slot_search import bookable_slots, self_booking_until
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, start_live_server
+
+CITIZENS = 200  # the 120 of the other pages leave one citizen who can book by phone
 
 
 def _citizen_links(app, count: int, *, channel: str | None, skip: int = 0) -> list[str]:
@@ -57,6 +59,14 @@ def _live_bookings(app, link: str) -> int:
                 Booking.citizen_id == citizen_id, Booking.state == BookingState.booked
             )
         )
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The demo with more citizens than the other pages need: enough who can book by phone."""
+    server = start_live_server(tmp_path_factory, "citizen", citizens=CITIZENS)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from booking.models import (
     ObligationState,
     Programme,
 )
+from booking.rules import load_rule_set
 from booking.services.clock import today_local
 from booking.services.demo import DemoOptions, build_demo
 from booking.services.obligations import open_obligations
@@ -34,13 +35,15 @@ def _build(path, today):
             optional_closed=settings.calendar.optional_closed))
         sets = set(s.scalars(select(Obligation.rule_set_code)))
         programmes = set(s.scalars(select(Programme.rule_set_code)))
+        starts = [(p.target_group, p.start_date, p.rule_set_code)
+                  for p in s.scalars(select(Programme))]
         fund = s.scalar(select(func.count(HeldConversation.id)).where(
             HeldConversation.holder == Holder.unemployment_fund))
         keys = [(o.citizen_id, o.step_key, o.deadline, o.rule_set_code)
                 for o in s.scalars(select(Obligation).order_by(Obligation.id))]
         links = _links(s, today)
     app.extensions["rettidig_db"].dispose()
-    return result, sets, programmes, fund, keys, links
+    return result, sets, programmes, fund, keys, links, starts
 
 
 def _links(s, today):
@@ -59,7 +62,7 @@ def _links(s, today):
 
 @pytest.mark.parametrize("today", [date(2027, 3, 1), today_local()], ids=["2027-03-01", "today"])
 def test_demo_by_due_date(tmp_path, today):
-    result, sets, programmes, fund, keys, links = _build(tmp_path / "a.sqlite3", today)
+    result, sets, programmes, fund, keys, links, starts = _build(tmp_path / "a.sqlite3", today)
     assert result.counts["citizens"] == CITIZENS and result.counts["bookings"] > 0
     # the printed links: citizens who can book their next conversation themselves now
     assert len(links) >= 3, "too few citizens for three links: build a bigger demo"
@@ -67,5 +70,11 @@ def test_demo_by_due_date(tmp_path, today):
     assert "reform-2026-07" in sets  # obligations falling due after 1 July 2026
     assert programmes <= sets | {"lab-2024", "lab-2025", "lab-2025-07", "reform-2026-07"}
     assert fund > 0  # the unemployment fund's own conversations are part of the history
+    # no programme of a group closed to new ones when it began (resource programmes from
+    # 1 July 2026), but those begun before remain
+    for group, start, code in starts:
+        requirements = load_rule_set(code).group(group).requirements
+        assert not requirements or any(r.serves(start) for r in requirements), (group, start)
+    assert any(group == "resource_programme" for group, _, _ in starts)
     again = _build(tmp_path / "b.sqlite3", today)
     assert again[4] == keys  # deterministic
