@@ -20,6 +20,9 @@
                  window and invites the citizens least likely to come, sized by the exact
                  Poisson-binomial so that P(arrivals > present seats) stays within
                  `pool_risk` (a pooled caseworker away with the sickness seen so far).
+                 Cover (`sessions`): a citizen whose seat is their last chance (a new
+                 call-in after a sick caseworker's cancellation could not be on time) goes
+                 to a group call-in of two caseworkers or more on or before that day.
 * `clairvoyant` — a reference, not a policy: the solver policy that knows who will not come.
                  It books each conversation at the attempt that will succeed (the misses before
                  it cost nothing) and fills group call-ins with anyone of the unit.

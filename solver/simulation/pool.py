@@ -242,10 +242,11 @@ def open_window(world: World, unit: str, day: dt.date, most: int) -> Session | N
 
 
 def fit(world: World, sess: Session, view_p: Callable[[Need], float], risk: float,
-        most: int, absent: float = 0.0) -> None:
+        most: int, absent: float = 0.0, cover: bool = False) -> None:
     """Give the window the fewest seats M with P(arrivals > present seats) at or below the
     risk (taking spare seats or giving seats back, latest first); an empty window is
-    dissolved."""
+    dissolved. With `cover` (an invitee on their last chance) a window of one caseworker's
+    seats also takes the first spare seat of another, where the unit has one."""
     ps = [view_p(n) for n in sess.invitees]
     top = capacity(world, sess, most)
     want = max(1, seats_needed(ps, risk, top)) if ps else 0
@@ -262,6 +263,12 @@ def fit(world: World, sess: Session, view_p: Callable[[Need], float], risk: floa
         seat = max(sess.seats, key=lambda s: (s.time, s.cw))
         seat.session = None
         sess.seats.remove(seat)
+    if cover and len({s.cw for s in sess.seats}) == 1 and len(sess.seats) < most:
+        own = sess.seats[0].cw
+        other = next((s for s in _spare(world, sess.unit, sess.day) if s.cw != own), None)
+        if other is not None:
+            other.session = sess
+            sess.seats.append(other)
     sess.seats.sort(key=lambda s: (s.time, s.cw))
     if sess.seats:
         sess.time = sess.seats[0].time

@@ -6,10 +6,11 @@
   solver's robustness objective and the planning target (room for the rebookings a citizen
   will probably need); group call-ins take the citizens least likely to come, sized with
   their estimates scaled by the arrivals seen against those expected so far (`size_p`). New
-  needs are added on the other working days by the same rules. Overbooking (`overbook`) and
-  pooled windows (`pool`) are its own moves; so are kept seats for conversations due within days and
-  the seats released at the last moment (`reserve`). A citizen called before the usual letter
-  may be seen from the call on (`needs`).
+  needs are added on the other working days by the same rules. Overbooking (`overbook`),
+  pooled windows (`pool`) and the choice between a seat and a group call-in (`sessions`,
+  with cover for a citizen on their last chance) are its own moves; so are kept seats for
+  conversations due within days and the seats released at the last moment (`reserve`). A
+  citizen called before the usual letter may be seen from the call on (`needs`).
 * `clairvoyant` is the solver policy that knows who will not come: it books each conversation at
   the attempt that will succeed and fills group call-ins with anyone of the unit.
 """
@@ -28,8 +29,8 @@ from .bookings import days_between
 from .overbook import pair_seat
 from .plan import plan_instance
 from .policy import Policy, assign_case, central_book, greedy_rehab, working
-from .pool import fit, has_room, open_window, window_on, within_share
 from .reserve import Reserve, pull_in
+from .sessions import SessionChoice
 from .world import Need, Seat, Session, first_free
 
 if TYPE_CHECKING:
@@ -40,11 +41,9 @@ MAX_EXTRA = 3  # ... but for at most this many rebookings
 ARRIVALS_PRIOR = 20.0  # `size_p`: the group call-in arrivals "the estimates are right" weighs
 
 
-class SolverPolicy(Policy):
+class SolverPolicy(SessionChoice, Policy):
     name = "solver"
-    uses_groups = True
     overbook_risk: float | None = None  # None: the scenario's `[policy] overbook_risk`
-    makes_windows = True  # pooled windows (`pool`) when `[policy] pool_risk` > 0
 
     def __init__(self) -> None:
         self.planned_week: int | None = None
@@ -115,33 +114,6 @@ class SolverPolicy(Policy):
             out.append(n)
         self._called = (world, day, out)
         return list(out)
-
-    def group_ok(self, need: Need) -> bool:
-        return self.view_p(need) <= self._threshold
-
-    def room(self, world: World, sess: Session, need: Need) -> bool:
-        """A fixed group call-in: expected arrivals up to `group_fill` of the seats; a pooled
-        window: P(arrivals > present seats) at most `pool_risk` (exact, `pool.has_room`)."""
-        if sess.made:
-            pol = world.scenario.policy
-            return has_room(world, sess, need, self.size_p, pol.pool_risk, pol.pool_seats,
-                            self._absent)
-        invited = tuple(self.size_p(n) for n in sess.invitees)
-        expected = sum(invited) + self.size_p(need)
-        return (expected <= world.booking.group_fill * len(sess.seats) + 1e-9
-                and within_share(invited, self.size_p(need), len(sess.seats)))
-
-    def pooling(self, world: World) -> bool:
-        return self.makes_windows and world.scenario.policy.pool_risk > 0
-
-    def fit(self, world: World, sess: Session) -> None:
-        if sess.made:
-            pol = world.scenario.policy
-            fit(world, sess, self.size_p, pol.pool_risk, pol.pool_seats, self._absent)
-
-    def invite(self, world: World, need: Need, sess: Session) -> None:
-        world.invite(need, sess)
-        self.fit(world, sess)
 
     def act(self, world: World, day: dt.date) -> None:
         self._world = world
@@ -230,62 +202,6 @@ class SolverPolicy(Policy):
         world.overbook(need, seat)
         return True
 
-    def session_choice(self, world: World, need: Need, day: dt.date) -> Session | None:
-        """A group call-in instead of a seat: for a citizen unlikely to come, the earliest
-        session of the unit with room if it is on time (or no seat is); for anyone else, only
-        when no seat of their caseworker meets the planning target but the session does. The
-        seat is looked at first: sessions the choice could not take are never asked."""
-        if not self.uses_groups or "in_person" not in need.channels:
-            return None
-        lo = max(need.ready, day + dt.timedelta(days=world.booking.notice_days))
-        hi = min(need.last_day, day + dt.timedelta(days=world.booking.plan_horizon_days))
-        seat = first_free(world.seats_by_cw, need, lo, min(need.last_day,
-                                                           world.seat_horizon(day)))
-        target = self.target(world, need)
-        if self.group_ok(need):
-            last = self.last_preferred(seat, target)
-            if last is not None:
-                hi = min(hi, last)
-        else:
-            if target < lo:  # the planning target has passed: the deadline is what is left
-                target = need.deadline
-            if seat is not None and seat.day <= target:
-                return None
-            hi = min(hi, target)
-        sess, made = self.earliest_session(world, need, lo, hi)
-        choice = None
-        if sess is not None and (not self.group_ok(need) or self.prefer(need, sess, seat, target)):
-            choice = sess
-        if made is not None and choice is not made:
-            self.fit(world, made)  # the new window was not taken: dissolve it
-        return choice
-
-    def earliest_session(self, world: World, need: Need, lo: dt.date,
-                         hi: dt.date) -> tuple[Session | None, Session | None]:
-        """The earliest group call-in of the unit with room on [lo, hi]: a fixed one, a pooled
-        window, or a new pooled window on a day that has none (returned second, too)."""
-        unit = need.cit.spec.unit
-        pool = self.pooling(world)
-        for d in days_between(lo, hi):
-            for s in world.sessions_by_day.get(d, []):
-                if s.unit == unit and s.minutes >= need.minutes and self.room(world, s, need):
-                    return s, None
-            if pool and working(world, d) and window_on(world, unit, d) is None:
-                made = open_window(world, unit, d, world.scenario.policy.pool_seats)
-                if made is not None:
-                    if made.minutes >= need.minutes and self.room(world, made, need):
-                        return made, made
-                    self.fit(world, made)
-        return None, None
-
-    def prefer(self, need: Need, sess: Session, seat: Seat | None, target: dt.date) -> bool:
-        """For a citizen unlikely to come: the session if on time, or no later than the seat."""
-        return sess.day <= target or seat is None or sess.day <= seat.day
-
-    def last_preferred(self, seat: Seat | None, target: dt.date) -> dt.date | None:
-        """The last day a session may be on for `prefer` to take it (None: any day)."""
-        return None if seat is None else max(target, seat.day)
-
     def pull_forward(self, world: World, day: dt.date, needs: list[Need]) -> None:
         """Seats freed by overbooking go to the needs the plan had to place after their
         planning target: each moves to its caseworker's earliest free seat, if earlier."""
@@ -319,7 +235,7 @@ class SolverPolicy(Policy):
             free.append(n)
         if self.uses_groups:
             for n in free:
-                sess = self.session_choice(world, n, day)
+                sess = self.session_choice(world, n, day, cover=False)
                 if sess is not None and sess.day > n.deadline and self.reserve.urgent(
                         world, n, day, self.target(world, n)):
                     self.fit(world, sess)  # late: `top_up` may have a kept seat on time
@@ -360,6 +276,7 @@ class SolverPolicy(Policy):
             if need.seat is not None and need.seat.extra is None and need.seat.need is need:
                 self.overbook(world, need, day, skip=need.seat)
         self.pull_forward(world, day, free)
+        self.cover(world, day, free)
         for case_id, meeting_id in sol.rehab:
             assign_case(inst.cases[case_id], inst.meetings[meeting_id])
 

@@ -15,47 +15,70 @@ from solver.simulation.pool import open_window, window_on
 from solver.simulation.population import population
 from solver.simulation.run import World
 from solver.simulation.scenario import resolve_rule_set
+from solver.simulation.sessions import covered, last_chance
 from solver.simulation.world import first_free
 
+COVERED: list = []  # choices made for cover (a citizen likely to come, on their last chance)
 
-def _full_scan(policy, world, need, day):
+
+def _scan(policy, world, need, lo, hi, accept):
+    """The earliest session with room on [lo, hi] that `accept`s, over the whole span; a new
+    window that is not it is dissolved, the one that is returned second."""
+    d = lo
+    while d <= hi:
+        for s in world.sessions_by_day.get(d, []):
+            if (s.unit == need.cit.spec.unit and s.minutes >= need.minutes
+                    and policy.room(world, s, need) and accept(s)):
+                return s, None
+        if policy.pooling(world) and working(world, d) \
+                and window_on(world, need.cit.spec.unit, d) is None:
+            new = open_window(world, need.cit.spec.unit, d, world.scenario.policy.pool_seats)
+            if new is not None:
+                if new.minutes >= need.minutes and policy.room(world, new, need) and accept(new):
+                    return new, new
+                policy.fit(world, new)
+        d += dt.timedelta(days=1)
+    return None, None
+
+
+def _full_scan(policy, world, need, day, cover=True):
     """The choice as it was made before: the earliest session with room over the whole span,
-    then the seat. A new window it opened is dissolved again (the real call opens its own)."""
+    then the seat; for a citizen likely to come whose seat is their last chance
+    (`last_chance`), with `cover`, the earliest session of two caseworkers or more no later
+    than the seat.
+    A new window it opened is dissolved again (the real call opens its own)."""
     if not policy.uses_groups or "in_person" not in need.channels:
         return None
     lo = max(need.ready, day + dt.timedelta(days=world.booking.notice_days))
     hi = min(need.last_day, day + dt.timedelta(days=world.booking.plan_horizon_days))
-    sess = made = None
-    d = lo
-    while d <= hi and sess is None:
-        for s in world.sessions_by_day.get(d, []):
-            if (s.unit == need.cit.spec.unit and s.minutes >= need.minutes
-                    and policy.room(world, s, need)):
-                sess = s
-                break
-        if sess is None and policy.pooling(world) and working(world, d) \
-                and window_on(world, need.cit.spec.unit, d) is None:
-            new = open_window(world, need.cit.spec.unit, d, world.scenario.policy.pool_seats)
-            if new is not None:
-                if new.minutes >= need.minutes and policy.room(world, new, need):
-                    sess = made = new
-                else:
-                    policy.fit(world, new)
-        d += dt.timedelta(days=1)
+    seat = first_free(world.seats_by_cw, need, lo, min(need.last_day, world.seat_horizon(day)))
+    target = policy.target(world, need)
     choice = None
-    if sess is not None:
-        seat = first_free(world.seats_by_cw, need, lo, min(need.last_day,
-                                                           world.seat_horizon(day)))
-        target = policy.target(world, need)
-        if policy.group_ok(need):
-            choice = sess if policy.prefer(need, sess, seat, target) else None
+    made = []
+    if policy.group_ok(need):
+        sess, new = _scan(policy, world, need, lo, hi, lambda s: True)
+        made.append(new)
+        if sess is not None and policy.prefer(need, sess, seat, target):
+            choice = sess
+    else:
+        if target < lo:
+            target = need.deadline
+        if seat is not None and seat.day <= target:
+            if cover and last_chance(world, need, seat.day):
+                sess, new = _scan(policy, world, need, lo, hi,
+                                  lambda s: covered(world, s))
+                made.append(new)
+                if sess is not None and sess.day <= seat.day:
+                    choice = sess
+                    COVERED.append(need)
         else:
-            if target < lo:
-                target = need.deadline
-            if sess.day <= target and (seat is None or seat.day > target):
+            sess, new = _scan(policy, world, need, lo, hi, lambda s: True)
+            made.append(new)
+            if sess is not None and sess.day <= target:
                 choice = sess
-    if made is not None:
-        policy.fit(world, made)  # no invitees: dissolved
+    for new in made:
+        if new is not None:
+            policy.fit(world, new)  # no invitees: dissolved
     return None if choice is None else (choice.id, choice.day, choice.made)
 
 
@@ -64,9 +87,9 @@ def _checked(base):
         asked = 0
         taken = 0
 
-        def session_choice(self, world, need, day):
-            expected = _full_scan(self, world, need, day)
-            got = super().session_choice(world, need, day)
+        def session_choice(self, world, need, day, cover=True):
+            expected = _full_scan(self, world, need, day, cover)
+            got = super().session_choice(world, need, day, cover)
             assert (None if got is None else (got.id, got.day, got.made)) == expected
             type(self).asked += 1
             type(self).taken += got is not None
@@ -82,6 +105,9 @@ def test_the_choice_equals_the_full_scan(small, base):
     rule_set = resolve_rule_set(scenario)
     specs = population(scenario, rule_set, 3, scenario.warmup_weeks + 6)
     policy = _checked(base)()
+    COVERED.clear()
     World(scenario, rule_set, 3, 6, specs, policy).run()
     assert type(policy).asked > 200
     assert 0 < type(policy).taken < type(policy).asked
+    # the reference groups anyone: cover is the solver policy's reason only
+    assert (len(COVERED) > 0) == (base is SolverPolicy)
