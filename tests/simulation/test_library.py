@@ -3,7 +3,9 @@ held-out half; the runner's verdicts."""
 
 from __future__ import annotations
 
-from solver.simulation.library import TUNING, library_files, main, verdicts
+import pytest
+
+from solver.simulation.library import TUNING, half_means, library_files, main, table, verdicts
 from solver.simulation.scenario import load_scenario, resolve_rule_set
 
 
@@ -37,6 +39,23 @@ def test_verdicts():
     assert verdicts(row) == []
     row = {"solver_minus_edf_pp": {"lo": -0.1}, "turned_away_share": 0.02}
     assert verdicts(row) == ["solver-edf interval not above 0", "turned away > 1 %"]
+
+
+def test_the_halves_report_the_share_of_the_closable_gap():
+    rows = [{"file": f"{i}.toml", "half": half, "load": 0.5, "show": 0.8,
+             "on_time": {"edf": 0.9, "solver": 0.95, "clairvoyant": 1.0},
+             "solver_minus_edf_pp": {"mean": 5.0, "lo": 4.0, "hi": 6.0},
+             "gap_closed": gap, "gap_ceiling": ceil, "turned_away_share": 0.001}
+            for i, (half, gap, ceil) in enumerate([("tuning", 0.3, 0.6), ("tuning", 0.5, 0.6),
+                                                  ("held out", 0.2, 0.4)])]
+    assert half_means(rows[:2]) == pytest.approx((0.4, 0.6))
+    halves = [" ".join(line.split()) for line in table(rows).splitlines()
+              if "mean gap closed" in line]
+    assert halves == [
+        "mean gap closed, tuning 40 % (NOT reached: target 50 %; at most 60 % for any policy "
+        "without foresight, of which 67 % closed)",
+        "mean gap closed, held out 20 % (NOT reached: target 50 %; at most 40 % for any policy "
+        "without foresight, of which 50 % closed)"]
 
 
 def test_the_runner_prints_both_halves(capsys):
